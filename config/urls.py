@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("units.urls")),
+    path("members/", include("members.urls")),
+    path("admin/", admin.site.urls),
+]

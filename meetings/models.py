@@ -1,0 +1,1 @@
+"""Cell meetings, attendance and tasks (sinh hoạt chi bộ)."""

@@ -1,0 +1,24 @@
+"""Scoped reads of member records."""
+
+from django.http import Http404
+
+from members.models import Member
+from units.access import check_path
+
+
+def member_list(*, user):
+    """Members the user may see, with what a list row shows, in Vietnamese name order."""
+    return Member.objects.visible_to(user).select_related("unit", "residence_village")
+
+
+def get_member_for_user(user, pk, *, write: bool = False) -> Member:
+    """The member `pk` if the user may see it (404 otherwise), and edit it when `write` (403)."""
+    member = (
+        Member.objects.filter(pk=pk)
+        .select_related("unit", "unit__parent", "residence_village")
+        .first()
+    )
+    if member is None:
+        raise Http404
+    check_path(user, member.unit.path, write=write)
+    return member

@@ -1,0 +1,78 @@
+"""Member pages: the list with filters and search, a member's page, and the record form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from members import services
+from members.filters import ACTIVE, MemberFilter
+from members.forms import MemberForm
+from members.selectors import get_member_for_user, member_list
+from members.tables import MemberTable
+from units.access import get_unit_for_user, scope_for
+from units.history import history_entries
+from units.models import Unit
+
+PER_PAGE = 50
+
+
+@login_required
+def member_list_view(request):
+    data = request.GET.copy()
+    data.setdefault("status", ACTIVE)
+    units = Unit.objects.visible_to(request.user).active().order_by("path")
+    members = MemberFilter(data, queryset=member_list(user=request.user), units=units)
+    table = MemberTable(members.qs)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    template = "members/member_list.html"
+    if request.htmx:
+        template += "#results"
+    context = {"filter": members, "table": table, "can_add": scope_for(request.user).editable}
+    return render(request, template, context)
+
+
+@login_required
+def member_detail(request, pk):
+    member = get_member_for_user(request.user, pk)
+    scope = scope_for(request.user)
+    context = {
+        "member": member,
+        "can_edit": scope.can_edit(member.unit.path),
+        "history": history_entries(member),
+    }
+    return render(request, "members/member_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    scope = scope_for(request.user)
+    if not scope.can_edit_anything:
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
+    form = MemberForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        unit = fields.pop("unit")
+        member = services.member_create(unit=unit, by=request.user, **fields)
+        messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = get_member_for_user(request.user, pk, write=True)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.member_update(member=member, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Changes to %(name)s were saved.") % {"name": member.full_name})
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member})

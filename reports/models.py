@@ -1,0 +1,1 @@
+"""Dashboards, targets and report exports read other apps' models through their selectors."""

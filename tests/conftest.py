@@ -1,0 +1,105 @@
+"""Shared personas on a small tree, and the rule for browser tests.
+
+    Đảng bộ tỉnh Điện Biên (P)
+    └── Đảng bộ huyện Mường Chà (D)          viewer (read-only leader), district_admin
+        ├── Đảng bộ xã Mường Mươn (A)        commune_staff_a
+        │   ├── Chi bộ bản Mển (A1)          secretary_a
+        │   └── Chi bộ bản Huổi Mí (A2)
+        └── Đảng bộ xã Sa Lông (B)
+            └── Chi bộ bản Nậm Chua (B1)     secretary_b
+"""
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from tests.factories import UnitFactory, persona
+from units.models import Role, UnitKind
+
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("CHIBO_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture
+def tree(db):
+    province = UnitFactory(kind=UnitKind.PROVINCIAL, name="Đảng bộ tỉnh Điện Biên")
+    district = UnitFactory(parent=province, kind=UnitKind.DISTRICT, name="Đảng bộ huyện Mường Chà")
+    commune_a = UnitFactory(parent=district, kind=UnitKind.COMMUNE, name="Đảng bộ xã Mường Mươn")
+    commune_b = UnitFactory(parent=district, kind=UnitKind.COMMUNE, name="Đảng bộ xã Sa Lông")
+    return SimpleNamespace(
+        province=province,
+        district=district,
+        commune_a=commune_a,
+        cell_a1=UnitFactory(parent=commune_a, kind=UnitKind.SUB_CELL, name="Chi bộ bản Mển"),
+        cell_a2=UnitFactory(parent=commune_a, kind=UnitKind.SUB_CELL, name="Chi bộ bản Huổi Mí"),
+        commune_b=commune_b,
+        cell_b1=UnitFactory(parent=commune_b, kind=UnitKind.SUB_CELL, name="Chi bộ bản Nậm Chua"),
+    )
+
+
+@pytest.fixture
+def secretary_a(tree):
+    return persona(tree.cell_a1, Role.SECRETARY, "Lò Thị Hương", "huong.lt")
+
+
+@pytest.fixture
+def commune_staff_a(tree):
+    return persona(tree.commune_a, Role.STAFF, "Quàng Văn Thanh", "thanh.qv")
+
+
+@pytest.fixture
+def secretary_b(tree):
+    return persona(tree.cell_b1, Role.SECRETARY, "Giàng A Sử", "su.ga")
+
+
+@pytest.fixture
+def viewer(tree):
+    return persona(tree.district, Role.VIEWER, "Đặng Văn Tiến", "tien.dv")
+
+
+@pytest.fixture
+def district_admin(tree):
+    return persona(tree.district, Role.ADMIN, "Cầm Văn Hùng", "hung.cv")
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user): a test client logged in as `user`."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+# Browser tests need a headless Chromium. Where it is missing they are skipped, unless
+# CHIBO_REQUIRE_BROWSER=1 (CI), where a missing browser must fail the run, not pass it quietly.
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists() or REQUIRE_BROWSER:
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (CHIBO_REQUIRE_BROWSER=1 fails instead)")
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(skip)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and REQUIRE_BROWSER and not CHROMIUM.exists():
+        pytest.fail(f"CHIBO_REQUIRE_BROWSER=1 but {CHROMIUM} is not installed", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} browser test(s) skipped: {CHROMIUM} is not installed "
+            "(install chromium, or set CHIBO_REQUIRE_BROWSER=1 to make this an error)",
+            yellow=True,
+        )

@@ -1,0 +1,304 @@
+"""The party-unit tree, villages, and who is assigned to which unit."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.vietnamese import normalize_multiline, normalize_text, strip_diacritics
+
+PATH_END = "~"  # sorts after every digit and ".": [path, path + PATH_END) is the subtree
+
+
+class NormalizedTextMixin:
+    """Stores every text field NFC-normalised and trimmed, whatever wrote it."""
+
+    def normalize_text_fields(self):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField)) and not field.choices:
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    multiline = isinstance(field, models.TextField)
+                    value = normalize_multiline(value) if multiline else normalize_text(value)
+                    setattr(self, field.attname, value)
+
+    def save(self, *args, **kwargs):
+        self.normalize_text_fields()
+        super().save(*args, **kwargs)
+
+
+class UnitKind(models.TextChoices):
+    PROVINCIAL = "provincial", _("provincial party committee")
+    DISTRICT = "district", _("district party committee")
+    COMMUNE = "commune", _("commune party committee")
+    BASE_COMMITTEE = "base_committee", _("base party committee")
+    BASE_CELL = "base_cell", _("base party cell")
+    PARTIAL_COMMITTEE = "partial_committee", _("partial party committee")
+    SUB_CELL = "sub_cell", _("subordinate party cell")
+
+
+# Grassroots organisations (tổ chức cơ sở đảng): commune committees, base committees, base cells.
+GRASSROOTS_KINDS = (UnitKind.COMMUNE, UnitKind.BASE_COMMITTEE, UnitKind.BASE_CELL)
+# Units whose members meet as a cell; members belong to these only.
+CELL_KINDS = (UnitKind.BASE_CELL, UnitKind.SUB_CELL)
+
+# Which kinds may sit directly under which (Điều lệ Đảng, art. 21-24; QĐ 294-QĐ/TW, 2025:
+# since 1/7/2025 commune committees sit directly under the province).
+ALLOWED_PARENT_KINDS = {
+    UnitKind.PROVINCIAL: (),
+    UnitKind.DISTRICT: (UnitKind.PROVINCIAL,),
+    UnitKind.COMMUNE: (UnitKind.DISTRICT, UnitKind.PROVINCIAL),
+    UnitKind.BASE_COMMITTEE: (UnitKind.DISTRICT, UnitKind.PROVINCIAL, UnitKind.COMMUNE),
+    UnitKind.BASE_CELL: (UnitKind.DISTRICT, UnitKind.PROVINCIAL, UnitKind.COMMUNE),
+    UnitKind.PARTIAL_COMMITTEE: (UnitKind.COMMUNE, UnitKind.BASE_COMMITTEE),
+    UnitKind.SUB_CELL: (
+        UnitKind.COMMUNE,
+        UnitKind.BASE_COMMITTEE,
+        UnitKind.PARTIAL_COMMITTEE,
+    ),
+}
+
+
+class UnitCategory(models.TextChoices):
+    VILLAGE = "village", _("village / residential group")
+    SCHOOL = "school", _("school")
+    POLICE = "police", _("police")
+    MILITARY = "military", _("military")
+    AGENCY = "agency", _("agency")
+    ENTERPRISE = "enterprise", _("enterprise")
+    OTHER = "other", _("other")
+
+
+class UnitQuerySet(models.QuerySet):
+    def subtree(self, path: str):
+        """Everything at or under `path`: one indexed range scan on every database."""
+        return self.filter(path__gte=path, path__lt=path + PATH_END)
+
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def visible_to(self, user):
+        from units.access import scope_for
+
+        return self.filter(scope_for(user).visible_q("path"))
+
+
+class Unit(NormalizedTextMixin, models.Model):
+    """Đảng bộ / chi bộ: one node of the party-unit tree."""
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        related_name="children",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    # Materialised path of ids, "1.34.5678.", kept by services; derived, so not in history.
+    path = models.CharField(_("path"), max_length=255, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), editable=False, default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind)
+    category = models.CharField(
+        _("category"), max_length=20, choices=UnitCategory, default=UnitCategory.OTHER
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    search_key = models.CharField(max_length=200, editable=False, default="")
+
+    history = HistoricalRecords(
+        excluded_fields=["path", "depth", "search_key"], verbose_name=_("history of unit")
+    )
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        indexes = [
+            # subtree of a unit: path range scan (tree page, scope, every count)
+            models.Index(fields=["path"], name="units_unit_path_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="units_unit_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gte=F("founded_on")),
+                name="units_unit_dissolved_after_founded",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalize_text_fields()
+        self.search_key = strip_diacritics(f"{self.name} {self.short_name}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("unit_detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def can_have_children(self) -> bool:
+        return self.kind not in CELL_KINDS
+
+    @property
+    def has_villages(self) -> bool:
+        """Villages belong to the commune-level unit."""
+        return self.kind == UnitKind.COMMUNE
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(p) for p in self.path.split(".") if p][:-1]
+
+    def clean(self):
+        super().clean()
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind, ())
+        if self.parent is None:
+            if self.kind != UnitKind.PROVINCIAL:
+                raise ValidationError(
+                    {"parent": _("Only a provincial committee may stand without a parent unit.")}
+                )
+        elif self.parent.kind not in allowed:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot sit under a %(parent_kind)s.")
+                    % {
+                        "kind": self.get_kind_display(),
+                        "parent_kind": self.parent.get_kind_display(),
+                    }
+                }
+            )
+        if self.pk and self.kind in CELL_KINDS and self.children.exists():
+            raise ValidationError(
+                {"kind": _("A cell cannot have units under it; move them first.")}
+            )
+        if self.dissolved_on and self.founded_on and self.dissolved_on < self.founded_on:
+            raise ValidationError(
+                {"dissolved_on": _("A unit cannot be dissolved before it was founded.")}
+            )
+
+
+class VillageKind(models.TextChoices):
+    VILLAGE = "village", _("village (thôn)")
+    HAMLET = "hamlet", _("hamlet (bản)")
+    RESIDENTIAL_GROUP = "residential_group", _("residential group")
+
+
+class VillageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from units.access import scope_for
+
+        return self.filter(scope_for(user).visible_q("commune__path"))
+
+
+class Village(NormalizedTextMixin, models.Model):
+    """Thôn, bản, tổ dân phố: a village of a commune, covered by at most one cell."""
+
+    commune = models.ForeignKey(
+        Unit, verbose_name=_("commune"), related_name="villages", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=VillageKind, default=VillageKind.HAMLET
+    )
+    cell = models.ForeignKey(
+        Unit,
+        verbose_name=_("covering cell"),
+        related_name="covered_villages",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords(verbose_name=_("history of village"))
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["commune_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "name"], name="units_village_unique_name_in_commune"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.commune_id and self.commune.kind != UnitKind.COMMUNE:
+            raise ValidationError({"commune": _("Villages belong to a commune party committee.")})
+        if self.cell_id:
+            if not self.cell.is_cell:
+                raise ValidationError({"cell": _("Only a party cell can cover a village.")})
+            if self.commune_id and not self.cell.path.startswith(self.commune.path):
+                raise ValidationError(
+                    {"cell": _("The covering cell must belong to the village's commune.")}
+                )
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("administrator")
+    STAFF = "staff", _("organisation staff")
+    SECRETARY = "secretary", _("cell secretary")
+    VIEWER = "viewer", _("viewer")
+
+
+EDIT_ROLES = (Role.ADMIN, Role.STAFF, Role.SECRETARY)
+
+
+class Assignment(models.Model):
+    """Phân công: a user's role over a unit and everything under it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="assignments",
+        on_delete=models.CASCADE,
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="assignments", on_delete=models.PROTECT
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    history = HistoricalRecords(verbose_name=_("history of assignment"))
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["user_id", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"], name="units_assignment_one_role_per_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.SECRETARY and self.unit_id and not self.unit.is_cell:
+            raise ValidationError({"unit": _("A cell secretary is assigned to a party cell.")})

@@ -1,0 +1,124 @@
+"""Writes to the unit tree, villages and assignments: validated, atomic, leaving history."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from units.access import forget_scope, scope_for
+from units.models import Assignment, Unit, Village
+
+
+def _save_with_history(obj, by) -> None:
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+
+
+def _require_edit(by, unit: Unit | None) -> None:
+    """Structural changes need edit rights over the unit above (secretaries have none)."""
+    scope = scope_for(by)
+    if unit is None:
+        if not scope.everything:
+            raise PermissionDenied
+    elif not scope.can_edit(unit.path) or scope.is_secretary_only:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def unit_create(*, parent: Unit | None, by, **fields) -> Unit:
+    """Found a unit under `parent`; its path is the parent's path plus its own id."""
+    _require_edit(by, parent)
+    unit = Unit(parent=parent, **fields)
+    _save_with_history(unit, by)
+    prefix = parent.path if parent else ""
+    unit.path = f"{prefix}{unit.pk}."
+    unit.depth = parent.depth + 1 if parent else 0
+    # Derived column: written without history.
+    Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: Unit, by, **fields) -> Unit:
+    """Change a unit's own fields (not its place in the tree: see unit_move)."""
+    _require_edit(by, unit.parent or unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    _save_with_history(unit, by)
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
+    """Move a unit with its whole subtree under `new_parent`: one UPDATE of the paths."""
+    _require_edit(by, unit.parent or unit)
+    _require_edit(by, new_parent)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
+    old_path, old_depth = unit.path, unit.depth
+    unit.parent = new_parent
+    _save_with_history(unit, by)
+    new_path = f"{new_parent.path}{unit.pk}."
+    shift = new_parent.depth + 1 - old_depth
+    Unit.objects.subtree(old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + shift,
+    )
+    unit.path, unit.depth = new_path, old_depth + shift
+    return unit
+
+
+def subtree_paths_consistent() -> bool:
+    """True when every unit's path is its parent's path plus its id (a check for tests and ops)."""
+    for unit in Unit.objects.select_related("parent").only("pk", "path", "parent__path"):
+        expected = f"{unit.parent.path if unit.parent else ''}{unit.pk}."
+        if unit.path != expected:
+            return False
+    return True
+
+
+@transaction.atomic
+def village_create(*, commune: Unit, by, **fields) -> Village:
+    """Add a village to a commune."""
+    _require_edit(by, commune)
+    village = Village(commune=commune, **fields)
+    _save_with_history(village, by)
+    return village
+
+
+@transaction.atomic
+def village_update(*, village: Village, by, **fields) -> Village:
+    """Rename a village or change the cell that covers it."""
+    _require_edit(by, village.commune)
+    village = Village.objects.select_for_update().get(pk=village.pk)
+    for name, value in fields.items():
+        setattr(village, name, value)
+    _save_with_history(village, by)
+    return village
+
+
+@transaction.atomic
+def assignment_create(*, user, unit: Unit, role: str, by) -> Assignment:
+    """Give `user` a role over `unit` (and so its subtree)."""
+    scope = scope_for(by)
+    if not scope.can_administer(unit.path):
+        raise PermissionDenied
+    assignment = Assignment(user=user, unit=unit, role=role)
+    _save_with_history(assignment, by)
+    forget_scope(user)
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment, by) -> None:
+    """Take a role away; the history keeps who had it."""
+    if not scope_for(by).can_administer(assignment.unit.path):
+        raise PermissionDenied
+    assignment._history_user = by
+    assignment.delete()
+    forget_scope(assignment.user)
