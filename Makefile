@@ -54,7 +54,7 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 messages: install-test
-	DEBUG=on $(BIN)/python manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "static/vendor/*"
+	DEBUG=on $(BIN)/python manage.py makemessages -l vi --no-location --no-obsolete -i ".venv/*" -i "static/vendor/*" -i "tests/*"
 	DEBUG=on $(BIN)/python manage.py compilemessages -l vi --ignore ".venv/*"
 
 lint: install-test

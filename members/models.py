@@ -126,11 +126,13 @@ class Member(NormalizedTextMixin, models.Model):
                 fields=["citizen_id"],
                 condition=~Q(citizen_id=""),
                 name="members_member_citizen_id_unique",
+                violation_error_message=_("Another member already has this citizen ID number."),
             ),
             models.UniqueConstraint(
                 fields=["card_number"],
                 condition=~Q(card_number=""),
                 name="members_member_card_number_unique",
+                violation_error_message=_("Another member already has this party card number."),
             ),
             models.CheckConstraint(
                 condition=Q(admitted_on__gt=F("birth_date")),

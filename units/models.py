@@ -126,7 +126,10 @@ class Unit(NormalizedTextMixin, models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="units_unit_code_unique"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="units_unit_code_unique",
+                violation_error_message=_("Another unit already has this code."),
             ),
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True)
@@ -240,7 +243,9 @@ class Village(NormalizedTextMixin, models.Model):
         ordering = ["commune_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["commune", "name"], name="units_village_unique_name_in_commune"
+                fields=["commune", "name"],
+                name="units_village_unique_name_in_commune",
+                violation_error_message=_("The commune already has a village of this name."),
             )
         ]
 
@@ -291,7 +296,9 @@ class Assignment(models.Model):
         ordering = ["user_id", "unit_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "unit"], name="units_assignment_one_role_per_unit"
+                fields=["user", "unit"],
+                name="units_assignment_one_role_per_unit",
+                violation_error_message=_("This user already has a role in this unit."),
             )
         ]
 

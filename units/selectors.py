@@ -9,6 +9,7 @@ from members.choices import ACTIVE_STATUSES, MemberStatus
 from members.models import Member
 from units.access import scope_for
 from units.models import UnitKind, Village
+from units.vietnamese import text_sort_key
 
 # Điều lệ Đảng: a cell needs at least 3 full members.
 MIN_FULL_MEMBERS_PER_CELL = 3
@@ -149,7 +150,9 @@ def unit_tree(*, user, root=None):
             if parent is not None and unit.pk != top.pk:
                 parent.children.append(nodes[unit.pk])
         for node in nodes.values():
-            node.children.sort(key=lambda n: (n.unit.kind not in (UnitKind.COMMUNE,), n.unit.name))
+            node.children.sort(
+                key=lambda n: (n.unit.kind != UnitKind.COMMUNE, text_sort_key(n.unit.name))
+            )
         if top.pk in nodes:
             result.append(nodes[top.pk])
     return result
@@ -166,12 +169,10 @@ def village_coverage(*, commune):
         Village.objects.filter(commune=commune)
         .select_related("cell")
         .annotate(
-            resident_count=Count(
-                "residents", filter=Q(residents__status__in=ACTIVE_STATUSES)
-            ),
+            resident_count=Count("residents", filter=Q(residents__status__in=ACTIVE_STATUSES)),
         )
-        .order_by("name")
     )
+    villages.sort(key=lambda v: text_sort_key(v.name))
     per_cell = Counter(v.cell_id for v in villages if v.cell_id)
     for v in villages:
         if v.cell_id is None:

@@ -59,6 +59,15 @@ def name_sort_key(full_name: str) -> str:
     words = normalize_text(full_name).split(" ")
     if len(words) > 1:
         words = [words[-1], words[0], *words[1:-1]]
+    return _collation_key(words)
+
+
+def text_sort_key(text: str) -> str:
+    """A binary-ordered key for any text (unit and village names) in Vietnamese order."""
+    return _collation_key(normalize_text(text).split(" "))
+
+
+def _collation_key(words: list[str]) -> str:
     primary, tones = [], []
     for word in words:
         for letter, tone in _letters(word):
