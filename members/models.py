@@ -116,7 +116,7 @@ class Member(NormalizedTextMixin, models.Model):
             models.Index(fields=["unit", "sort_key"], name="members_member_unit_sort_idx"),
             # member list across a subtree: name order, then filtered by unit path
             models.Index(fields=["sort_key"], name="members_member_sort_idx"),
-            # search without diacritics
+            # search without diacritics: name prefixes; inner matches scan this narrow column
             models.Index(fields=["search_key"], name="members_member_search_idx"),
             # counts of active members per unit (tree figures)
             models.Index(fields=["status", "unit"], name="members_member_status_unit_idx"),

@@ -27,8 +27,8 @@ def member_create(*, unit: Unit, by, **fields) -> Member:
 @transaction.atomic
 def member_update(*, member: Member, by, **fields) -> Member:
     """Change a member's record; a change of cell needs edit rights on both cells."""
-    _require_edit(by, member.unit)
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    _require_edit(by, member.unit)
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit.pk != member.unit_id:
         _require_edit(by, new_unit)

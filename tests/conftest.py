@@ -1,12 +1,12 @@
 """Shared personas on a small tree, and the rule for browser tests.
 
-    Đảng bộ tỉnh Điện Biên (P)
-    └── Đảng bộ huyện Mường Chà (D)          viewer (read-only leader), district_admin
-        ├── Đảng bộ xã Mường Mươn (A)        commune_staff_a
-        │   ├── Chi bộ bản Mển (A1)          secretary_a
-        │   └── Chi bộ bản Huổi Mí (A2)
-        └── Đảng bộ xã Sa Lông (B)
-            └── Chi bộ bản Nậm Chua (B1)     secretary_b
+Đảng bộ tỉnh Điện Biên (P)
+└── Đảng bộ huyện Mường Chà (D)          viewer (read-only leader), district_admin
+    ├── Đảng bộ xã Mường Mươn (A)        commune_staff_a
+    │   ├── Chi bộ bản Mển (A1)          secretary_a
+    │   └── Chi bộ bản Huổi Mí (A2)
+    └── Đảng bộ xã Sa Lông (B)
+        └── Chi bộ bản Nậm Chua (B1)     secretary_b
 """
 
 import os

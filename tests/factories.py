@@ -169,9 +169,11 @@ class MemberFactory(DjangoModelFactory):
     admitted_on = factory.LazyAttribute(lambda o: o.birth_date.replace(year=o.birth_date.year + 25))
     status = MemberStatus.FULL
     official_on = factory.LazyAttribute(
-        lambda o: o.admitted_on.replace(year=o.admitted_on.year + 1)
-        if o.status != MemberStatus.PROBATIONARY
-        else None
+        lambda o: (
+            o.admitted_on.replace(year=o.admitted_on.year + 1)
+            if o.status != MemberStatus.PROBATIONARY
+            else None
+        )
     )
     education = Education.UPPER_SECONDARY
     theory_level = TheoryLevel.ELEMENTARY
@@ -260,3 +262,13 @@ def bulk_tree(
     )
     members = bulk_members(cells=cells, per_cell=members_per_cell) if members_per_cell else []
     return SimpleNamespace(communes=commune_units, cells=cells, villages=villages, members=members)
+
+
+def member_fields(**overrides) -> dict:
+    """Valid keyword arguments for members.services.member_create, all but the unit."""
+    member = MemberFactory.build(unit=None, **overrides)
+    return {
+        field.name: getattr(member, field.name)
+        for field in Member._meta.concrete_fields
+        if field.editable and field.name not in ("id", "unit")
+    }

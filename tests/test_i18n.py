@@ -45,7 +45,7 @@ def test_compiled_catalogue_is_not_older_than_its_source():
 def test_vietnamese_is_the_default_language():
     assert settings.LANGUAGE_CODE == "vi"
     with translation.override("vi"):
-        assert translation.gettext("party members") == "đảng viên"
+        assert translation.gettext("full member") == "đảng viên chính thức"
 
 
 def _english_phrases():

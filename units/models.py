@@ -211,9 +211,18 @@ class VillageKind(models.TextChoices):
 
 class VillageQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Villages of the communes in the user's scope, and of the communes above it.
+
+        A cell secretary sees her own commune's villages (where her members live) without
+        seeing the commune's other cells.
+        """
         from units.access import scope_for
 
-        return self.filter(scope_for(user).visible_q("commune__path"))
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        above = {int(i) for path in scope.visible for i in path.split(".") if i}
+        return self.filter(scope.visible_q("commune__path") | Q(commune_id__in=above))
 
 
 class Village(NormalizedTextMixin, models.Model):
