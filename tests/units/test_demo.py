@@ -1,0 +1,48 @@
+"""The demo district reproduces the figures the seed article published (Sìn Hồ, 2020)."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from units.models import Unit
+from units.services import subtree_paths_consistent
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_district_admin_home_shows_the_published_figures_of_sin_ho(demo, client):
+    client.force_login(User.objects.get(username="huyen_admin"))
+
+    text = _text(client.get("/"))
+
+    assert "55 tổ chức cơ sở đảng" in text
+    assert "22 đảng bộ cấp xã" in text
+    assert "310 chi bộ trực thuộc" in text and "3.882 Đảng viên" in text
+
+
+def test_pa_tan_commune_page_shows_18_cells_and_170_members(demo, client):
+    client.force_login(User.objects.get(username="huyen_admin"))
+    pa_tan = Unit.objects.get(name="Đảng bộ xã Pa Tần")
+
+    text = _text(client.get(f"/units/{pa_tan.pk}/"))
+
+    assert "18 chi bộ trực thuộc" in text and "170 Đảng viên" in text
+    assert "0 chi bộ có dưới 3 đảng viên chính thức" in text
+
+
+def test_demo_secretary_sees_only_her_cell(demo, client):
+    client.force_login(User.objects.get(username="bithu_longthang"))
+
+    text = _text(client.get("/"))
+
+    assert "Chi bộ bản Lồng Thàng" in text and "Pa Khóa" not in text
+    assert subtree_paths_consistent()
