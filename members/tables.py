@@ -5,16 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 
+OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
+
 
 class MemberTable(tables.Table):
+    """Name, birth date and cell on a phone; the other columns from tablet width up."""
+
     full_name = tables.Column(linkify=True, order_by=("sort_key", "id"))
     birth_date = tables.DateColumn(format="d/m/Y")
     unit = tables.Column(
-        verbose_name=_("party cell"),
+        verbose_name=_("Party cell"),
         accessor="unit__display_name",
         order_by=("unit__path", "sort_key"),
     )
-    admitted_on = tables.DateColumn(format="d/m/Y")
+    admitted_on = tables.DateColumn(format="d/m/Y", attrs=OPTIONAL)
+    sex = tables.Column(attrs=OPTIONAL)
+    ethnicity = tables.Column(attrs=OPTIONAL)
+    status = tables.Column(attrs=OPTIONAL)
 
     class Meta:
         model = Member

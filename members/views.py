@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,6 +14,7 @@ from members.forms import MemberForm
 from members.selectors import get_member_for_user, member_list
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
+from units.forms import add_service_errors
 from units.history import history_entries
 from units.models import Unit
 
@@ -60,9 +61,13 @@ def member_create(request):
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         unit = fields.pop("unit")
-        member = services.member_create(unit=unit, by=request.user, **fields)
-        messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
-        return redirect(member)
+        try:
+            member = services.member_create(unit=unit, by=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": member.full_name})
+            return redirect(member)
     return render(request, "members/member_form.html", {"form": form})
 
 
@@ -72,7 +77,13 @@ def member_edit(request, pk):
     member = get_member_for_user(request.user, pk, write=True)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.member_update(member=member, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Changes to %(name)s were saved.") % {"name": member.full_name})
-        return redirect(member)
+        try:
+            services.member_update(member=member, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Changes to %(name)s were saved.") % {"name": member.full_name}
+            )
+            return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})

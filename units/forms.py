@@ -1,10 +1,20 @@
 """Forms for units and villages; labels come from the models, messages are translatable."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from units.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Unit, Village
 from units.vietnamese import normalize_multiline, normalize_text
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's validation errors on the form: on their field, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class DateInput(forms.DateInput):

@@ -177,6 +177,8 @@ class Unit(NormalizedTextMixin, models.Model):
 
     def clean(self):
         super().clean()
+        if not self.kind:
+            return  # the field itself reports a missing or unknown kind
         allowed = ALLOWED_PARENT_KINDS.get(self.kind, ())
         if self.parent is None:
             if self.kind != UnitKind.PROVINCIAL:
@@ -186,7 +188,7 @@ class Unit(NormalizedTextMixin, models.Model):
         elif self.parent.kind not in allowed:
             raise ValidationError(
                 {
-                    "parent": _("A %(kind)s cannot sit under a %(parent_kind)s.")
+                    "kind": _("A %(kind)s cannot sit under a %(parent_kind)s.")
                     % {
                         "kind": self.get_kind_display(),
                         "parent_kind": self.parent.get_kind_display(),

@@ -2,19 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import member_list
 from units import services
-from units.access import check_path, get_unit_for_user, scope_for
-from units.forms import UnitForm, VillageForm
+from units.access import get_unit_for_user, scope_for
+from units.forms import UnitForm, VillageForm, add_service_errors
 from units.history import history_entries
 from units.models import Unit, Village
 from units.selectors import unit_node, unit_tree, village_coverage
 
+VILLAGE_FIELDS = ("name", "kind", "cell")
 UNIT_FIELDS = ["kind", "category", "name", "short_name", "code", "founded_on", "dissolved_on"]
 
 
@@ -51,7 +52,9 @@ def unit_detail(request, pk):
         "unit": unit,
         "node": node,
         "ancestors": ancestors,
-        "can_edit": scope.can_edit(unit.path) and not scope.is_secretary_only,
+        # Editing a unit's own record is for the committee above; adding under it for its own.
+        "can_edit": scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only,
+        "can_add": scope.can_edit(unit.path) and not scope.is_secretary_only,
         "can_add_member": unit.is_cell and scope.can_edit(unit.path),
         "villages": village_coverage(commune=unit) if unit.has_villages else [],
         "members": (
@@ -63,9 +66,13 @@ def unit_detail(request, pk):
 
 
 def _check_structure_edit(user, unit):
-    """Changing the tree needs edit rights over the unit above; secretaries have none."""
-    check_path(user, unit.path, write=True)
-    if scope_for(user).is_secretary_only:
+    """Changing the tree needs edit rights over `unit` (the unit above); secretaries have none.
+
+    Callers have already looked the target up through access (404 when out of sight), so a
+    refusal here is 403.
+    """
+    scope = scope_for(user)
+    if not scope.can_edit(unit.path) or scope.is_secretary_only:
         raise PermissionDenied
 
 
@@ -78,11 +85,15 @@ def unit_create(request, parent_pk):
         raise PermissionDenied
     form = UnitForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        unit = services.unit_create(
-            parent=parent, by=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
-        )
-        messages.success(request, _("Unit “%(name)s” was created.") % {"name": unit.name})
-        return redirect(unit)
+        try:
+            unit = services.unit_create(
+                parent=parent, by=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Unit “%(name)s” was created.") % {"name": unit.name})
+            return redirect(unit)
     return render(request, "units/unit_form.html", {"form": form, "parent": parent})
 
 
@@ -93,11 +104,15 @@ def unit_edit(request, pk):
     _check_structure_edit(request.user, unit.parent or unit)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        services.unit_update(
-            unit=unit, by=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
-        )
-        messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": unit.name})
-        return redirect(unit)
+        try:
+            services.unit_update(
+                unit=unit, by=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": unit.name})
+            return redirect(unit)
     return render(request, "units/unit_form.html", {"form": form, "unit": unit})
 
 
@@ -110,13 +125,17 @@ def village_create(request, commune_pk):
         raise PermissionDenied
     form = VillageForm(request.POST or None, commune=commune)
     if request.method == "POST" and form.is_valid():
-        village = services.village_create(
-            commune=commune,
-            by=request.user,
-            **{f: form.cleaned_data[f] for f in ("name", "kind", "cell")},
-        )
-        messages.success(request, _("Village “%(name)s” was added.") % {"name": village.name})
-        return redirect(commune)
+        try:
+            village = services.village_create(
+                commune=commune,
+                by=request.user,
+                **{f: form.cleaned_data[f] for f in VILLAGE_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Village “%(name)s” was added.") % {"name": village.name})
+            return redirect(commune)
     return render(request, "units/village_form.html", {"form": form, "commune": commune})
 
 
@@ -128,13 +147,19 @@ def village_edit(request, pk):
     _check_structure_edit(request.user, commune)
     form = VillageForm(request.POST or None, instance=village, commune=commune)
     if request.method == "POST" and form.is_valid():
-        services.village_update(
-            village=village,
-            by=request.user,
-            **{f: form.cleaned_data[f] for f in ("name", "kind", "cell")},
-        )
-        messages.success(request, _("Changes to “%(name)s” were saved.") % {"name": village.name})
-        return redirect(commune)
+        try:
+            services.village_update(
+                village=village,
+                by=request.user,
+                **{f: form.cleaned_data[f] for f in VILLAGE_FIELDS},
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Changes to “%(name)s” were saved.") % {"name": village.name}
+            )
+            return redirect(commune)
     return render(
         request,
         "units/village_form.html",

@@ -64,7 +64,7 @@ def test_sub_cell_directly_under_a_district_is_refused(tree, district_admin):
             kind=UnitKind.SUB_CELL,
             name="Chi bộ bản Co Đứa",
         )
-    assert "parent" in exc.value.message_dict
+    assert "kind" in exc.value.message_dict
     assert not Unit.objects.filter(name="Chi bộ bản Co Đứa").exists()
 
 
@@ -73,7 +73,7 @@ def test_nothing_can_be_founded_under_a_cell(tree, commune_staff_a):
         unit_create(
             parent=tree.cell_a1, by=commune_staff_a, kind=UnitKind.SUB_CELL, name="Tổ đảng bản Mển"
         )
-    assert "parent" in exc.value.message_dict
+    assert "kind" in exc.value.message_dict
 
 
 def test_only_a_provincial_committee_may_stand_without_parent(superuser):
