@@ -1,0 +1,181 @@
+"""Every page of the project, swept for scope leaks.
+
+The URL patterns come from the resolver, not from a hand-kept list, so a new view is swept the
+day it is added. Each pattern that takes an object id is filled with each object of commune B
+and requested (GET and POST) by the secretary of cell A1 and the staff of commune A: both must
+get 404 every time, and commune B must be left exactly as it was. A new pattern with an id that
+the map below does not know fails the sweep until it is added.
+"""
+
+from datetime import date
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members.models import Member
+from tests.factories import MemberFactory, VillageFactory
+from units.models import Unit, UnitKind, Village
+
+SKIPPED_NAMES = {"login", "logout"}
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _unit_edit(unit) -> dict:
+    return {
+        "kind": unit.kind,
+        "category": unit.category,
+        "name": f"{unit.name} (đã sửa)",
+        "short_name": unit.short_name,
+        "code": unit.code,
+        "founded_on": unit.founded_on.strftime("%d/%m/%Y") if unit.founded_on else "",
+        "dissolved_on": "",
+    }
+
+
+def _new_unit(parent) -> dict:
+    return {"kind": UnitKind.SUB_CELL, "category": "village", "name": "Chi bộ lạ", "code": ""}
+
+
+def _new_village(commune) -> dict:
+    return {"name": "Bản Lạ", "kind": "hamlet", "cell": ""}
+
+
+def _village_edit(village) -> dict:
+    return {"name": "Bản đã sửa", "kind": village.kind, "cell": ""}
+
+
+def _member_edit(member) -> dict:
+    data = {}
+    for name, value in model_to_dict(member).items():
+        if isinstance(value, date):
+            value = value.strftime("%d/%m/%Y")
+        data[name] = "" if value is None else value
+    return {**data, "full_name": "Người Đã Sửa", "unit": member.unit_id}
+
+
+# url name: {id kwarg: (which objects of commune B fill it, what a POST sends)}
+ID_PATTERNS = {
+    "unit_detail": {"pk": ("units", _unit_edit)},
+    "unit_edit": {"pk": ("units", _unit_edit)},
+    "unit_create": {"parent_pk": ("units", _new_unit)},
+    "village_create": {"commune_pk": ("units", _new_village)},
+    "village_edit": {"pk": ("villages", _village_edit)},
+    "member_detail": {"pk": ("members", _member_edit)},
+    "member_edit": {"pk": ("members", _member_edit)},
+}
+
+
+def project_patterns(patterns=None, prefix="", kwargs=()):
+    """(route, name, id kwargs) of every URL pattern, through includes, admin left out."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for p in patterns:
+        names = (*kwargs, *p.pattern.regex.groupindex)
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if p.namespace in SKIPPED_NAMESPACES or p.app_name in SKIPPED_NAMESPACES:
+                continue
+            yield from project_patterns(p.url_patterns, route, names)
+        elif isinstance(p, URLPattern):
+            if p.name in SKIPPED_NAMES or route.startswith("static/"):
+                continue
+            yield route, p.name, tuple(names)
+
+
+def id_patterns():
+    return [(route, name, kw) for route, name, kw in project_patterns() if kw]
+
+
+@pytest.fixture
+def commune_b(tree):
+    """Everything commune B holds: its units, a village and a member living there."""
+    village = VillageFactory(commune=tree.commune_b, name="Bản Nậm Chua", cell=tree.cell_b1)
+    member = MemberFactory(
+        unit=tree.cell_b1, full_name="Vàng A Chứ", residence_village=village, phone=""
+    )
+    return {
+        "units": [tree.commune_b, tree.cell_b1],
+        "villages": [village],
+        "members": [member],
+    }
+
+
+def snapshot(objects) -> dict:
+    """The stored state of commune B: every field and every history record, and row counts."""
+    state = {
+        "rows": (Unit.objects.count(), Village.objects.count(), Member.objects.count()),
+    }
+    for group in objects.values():
+        for obj in group:
+            fresh = type(obj).objects.get(pk=obj.pk)
+            state[(type(obj).__name__, obj.pk)] = (model_to_dict(fresh), fresh.history.count())
+    return state
+
+
+def test_every_pattern_with_an_id_is_in_the_sweep_map():
+    found = {name: set(kw) for _route, name, kw in id_patterns()}
+    unknown = {
+        name: kw
+        for name, kw in found.items()
+        if name not in ID_PATTERNS or kw != set(ID_PATTERNS[name])
+    }
+    assert unknown == {}, "add these URL patterns to ID_PATTERNS in tests/test_scope_sweep.py"
+
+
+def test_sweep_map_names_only_patterns_that_exist():
+    assert set(ID_PATTERNS) - {name for _route, name, _kw in id_patterns()} == set()
+
+
+def test_no_page_with_an_id_opens_commune_b_to_commune_a(
+    commune_b, secretary_a, commune_staff_a, client_for
+):
+    before = snapshot(commune_b)
+    personas = {"secretary_a": secretary_a, "commune_staff_a": commune_staff_a}
+    leaks, tries, patterns = [], 0, id_patterns()
+    for _route, name, kwargs in patterns:
+        (kwarg,) = kwargs  # every pattern of the map takes one id
+        group, payload = ID_PATTERNS[name][kwarg]
+        for obj in commune_b[group]:
+            url = reverse(name, kwargs={kwarg: obj.pk})
+            for who, user in personas.items():
+                client = client_for(user)
+                for method in ("get", "post"):
+                    data = payload(obj) if method == "post" else None
+                    status = getattr(client, method)(url, data).status_code
+                    tries += 1
+                    if status != 404:
+                        leaks.append(f"{method.upper()} {url} as {who}: {status}")
+    print(
+        f"\nscope sweep: {len(patterns)} patterns with an id × {len(personas)} personas × "
+        f"2 methods, over every object of commune B: {tries} requests"
+    )
+    assert leaks == []
+    assert snapshot(commune_b) == before
+
+
+def test_pages_without_an_id_show_nothing_of_commune_b(
+    commune_b, secretary_a, commune_staff_a, client_for
+):
+    names = ["Đảng bộ xã Sa Lông", "Chi bộ bản Nậm Chua", "Bản Nậm Chua", "Vàng A Chứ"]
+    shown = []
+    for user in (secretary_a, commune_staff_a):
+        client = client_for(user)
+        for _route, name, kwargs in project_patterns():
+            if not kwargs:
+                page = client.get(reverse(name)).content.decode()
+                shown += [f"{name} as {user.username}: {n}" for n in names if n in page]
+    assert shown == []
+
+
+def test_every_page_but_login_requires_login(commune_b, client):
+    login = reverse("login")
+    open_pages = []
+    for _route, name, kwargs in project_patterns():
+        ids = {kw: commune_b[ID_PATTERNS[name][kw][0]][0].pk for kw in kwargs}
+        url = reverse(name, kwargs=ids)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if response.status_code != 302 or not response.url.startswith(login):
+                open_pages.append(f"{method.upper()} {url}: {response.status_code}")
+    assert open_pages == []
