@@ -11,5 +11,4 @@ class MemberAdmin(ScopedAdmin):
     list_filter = ["status", "sex", "ethnicity"]
     search_fields = ["search_key", "citizen_id", "card_number"]
     list_select_related = ["unit"]
-    raw_id_fields = ["unit", "residence_village"]
     ordering = ["sort_key"]

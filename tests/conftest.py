@@ -103,3 +103,19 @@ def pytest_terminal_summary(terminalreporter):
             "(install chromium, or set CHIBO_REQUIRE_BROWSER=1 to make this an error)",
             yellow=True,
         )
+
+
+@pytest.fixture
+def superuser_admin(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="quan.tri", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def commune_admin(tree):
+    """An administrator of commune A, with access to the Django admin."""
+    user = persona(tree.commune_a, Role.ADMIN, "Lường Thị Xuân", "xuan.lt")
+    user.is_staff = True
+    user.save()
+    return user

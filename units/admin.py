@@ -1,32 +1,45 @@
+"""The Django admin, for administrators: read-only views of their subtree, and role assignment.
+
+Units, villages and members change only through chibo's own pages, whose services keep the
+tree's paths, validation and history; the admin shows them within the user's scope.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.access import scope_for
 from units.models import Assignment, Unit, Village
+from units.services import assignment_create, assignment_delete
+
+
+def _administers(request) -> bool:
+    scope = scope_for(request.user)
+    return request.user.is_active and (scope.everything or bool(scope.administered))
 
 
 class ScopedAdmin(SimpleHistoryAdmin):
-    """Admin pages see only the user's subtrees, like every other page."""
+    """Admin pages see only the user's subtrees, like every other page, and change nothing."""
 
     scope_field = "path"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(scope_for(request.user).visible_q(self.scope_field))
-        )
+        scope = scope_for(request.user)
+        return super().get_queryset(request).filter(scope.visible_q(self.scope_field))
+
+    def has_module_permission(self, request):
+        return _administers(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administers(request)
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
-        ok = super().has_change_permission(request, obj)
-        if ok and obj is not None:
-            path = obj
-            for part in self.scope_field.split("__"):
-                path = getattr(path, part)
-            return scope_for(request.user).can_administer(path)
-        return ok
+        return False
 
-    has_delete_permission = has_change_permission
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unit)
@@ -34,8 +47,6 @@ class UnitAdmin(ScopedAdmin):
     list_display = ["name", "kind", "category", "code", "founded_on", "dissolved_on"]
     list_filter = ["kind", "category"]
     search_fields = ["name", "short_name", "code", "search_key"]
-    readonly_fields = ["path", "depth"]
-    raw_id_fields = ["parent"]
 
 
 @admin.register(Village)
@@ -43,12 +54,34 @@ class VillageAdmin(ScopedAdmin):
     scope_field = "commune__path"
     list_display = ["name", "kind", "commune", "cell"]
     search_fields = ["name"]
-    raw_id_fields = ["commune", "cell"]
+    list_select_related = ["commune", "cell"]
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(ScopedAdmin):
+    """Roles are given and taken here, through the services that check and record them."""
+
     scope_field = "unit__path"
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
+    list_select_related = ["user", "unit"]
     raw_id_fields = ["user", "unit"]
+
+    def has_add_permission(self, request):
+        return _administers(request)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return _administers(request)
+        return scope_for(request.user).can_administer(obj.unit.path)
+
+    def save_model(self, request, obj, form, change):
+        saved = assignment_create(user=obj.user, unit=obj.unit, role=obj.role, by=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        assignment_delete(assignment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for assignment in queryset:
+            assignment_delete(assignment=assignment, by=request.user)

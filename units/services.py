@@ -7,7 +7,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from units.access import forget_scope, scope_for
-from units.models import Assignment, Unit, Village
+from units.models import Assignment, Role, Unit, Village
 
 
 def _save_with_history(obj, by) -> None:
@@ -110,6 +110,10 @@ def assignment_create(*, user, unit: Unit, role: str, by) -> Assignment:
         raise PermissionDenied
     assignment = Assignment(user=user, unit=unit, role=role)
     _save_with_history(assignment, by)
+    if role == Role.ADMIN and not user.is_staff:
+        # Administrators also use the (scoped, mostly read-only) Django admin.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     forget_scope(user)
     return assignment
 
