@@ -49,6 +49,9 @@ class Scope:
     def editable_q(self, field_name: str = "path") -> Q:
         return Q() if self.everything else _paths_q(self.editable, field_name)
 
+    def administered_q(self, field_name: str = "path") -> Q:
+        return Q() if self.everything else _paths_q(self.administered, field_name)
+
     def can_see(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.visible)
 

@@ -5,6 +5,10 @@ tree's paths, validation and history; the admin shows them within the user's sco
 """
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.access import scope_for
@@ -85,3 +89,54 @@ class AssignmentAdmin(ScopedAdmin):
     def delete_queryset(self, request, queryset):
         for assignment in queryset:
             assignment_delete(assignment=assignment, by=request.user)
+
+
+class ScopedUserAdmin(UserAdmin):
+    """Administrators create accounts and manage those holding roles in their subtree.
+
+    Only a superuser sees superusers or changes staff, superuser and permission flags.
+    """
+
+    limited_fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("last_name", "first_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active",)}),
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        scope = scope_for(request.user)
+        in_scope = Assignment.objects.filter(
+            scope.administered_q("unit__path"), user=OuterRef("pk")
+        )
+        return queryset.filter(is_superuser=False).filter(
+            Exists(in_scope) | ~Exists(Assignment.objects.filter(user=OuterRef("pk")))
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.limited_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def has_module_permission(self, request):
+        return _administers(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administers(request)
+
+    def has_add_permission(self, request):
+        return _administers(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not _administers(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)

@@ -67,3 +67,47 @@ def test_viewer_has_no_django_admin(tree, client_for, viewer):
     response = client_for(viewer).get("/admin/members/member/")
 
     assert response.status_code == 403
+
+
+def test_admin_sees_accounts_of_her_subtree_but_not_of_others(
+    tree, client_for, commune_admin, secretary_a, secretary_b
+):
+    response = client_for(commune_admin).get("/admin/auth/user/")
+
+    assert secretary_a.username in response.text
+    assert secretary_b.username not in response.text
+
+
+def test_admin_cannot_make_anyone_a_superuser(tree, client_for, commune_admin, secretary_a):
+    client_for(commune_admin).post(
+        f"/admin/auth/user/{secretary_a.pk}/change/",
+        {"username": secretary_a.username, "is_active": "on", "is_superuser": "on"},
+    )
+
+    secretary_a.refresh_from_db()
+    assert not secretary_a.is_superuser
+
+
+def test_admin_cannot_open_an_account_of_another_commune(
+    tree, client_for, commune_admin, secretary_b
+):
+    response = client_for(commune_admin).get(f"/admin/auth/user/{secretary_b.pk}/change/")
+
+    assert response.status_code in (302, 403, 404)
+    assert secretary_b.username not in response.text
+
+
+def test_admin_opens_an_account_for_a_new_secretary(tree, client_for, commune_admin):
+    from django.contrib.auth.models import User
+
+    client_for(commune_admin).post(
+        "/admin/auth/user/add/",
+        {
+            "username": "bithu.banmen",
+            "password1": "một-mật-khẩu-dài-2026",
+            "password2": "một-mật-khẩu-dài-2026",
+            "usable_password": "true",
+        },
+    )
+
+    assert User.objects.filter(username="bithu.banmen", is_superuser=False).exists()
