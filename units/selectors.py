@@ -35,6 +35,7 @@ class Figures:
     independent_cells: int = 0
     combined_cells: int = 0
     small_cells: int = 0
+    covered_villages: int = 0  # villages covered by the cell(s)
 
     def add(self, other: "Figures") -> None:
         for name in self.__dataclass_fields__:
@@ -112,6 +113,7 @@ def _own_figures(units, paths_root: str):
         if not residents.get(village_id):
             f.white_villages += 1
     for cell_id, n in per_cell.items():
+        own[cell_id].covered_villages = n
         if n == 1:
             own[cell_id].independent_cells = 1
         else:
