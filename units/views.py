@@ -31,9 +31,7 @@ def home(request):
             cell_members[node.unit.pk] = list(
                 member_list(user=request.user).filter(unit=node.unit).active()
             )
-    return render(
-        request, "units/home.html", {"nodes": nodes, "scope": scope, "cell_members": cell_members}
-    )
+    return render(request, "units/home.html", {"nodes": nodes, "cell_members": cell_members})
 
 
 @login_required
