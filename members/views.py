@@ -32,7 +32,11 @@ def member_list_view(request):
     template = "members/member_list.html"
     if request.htmx:
         template += "#results"
-    context = {"filter": members, "table": table, "can_add": scope_for(request.user).can_edit_anything}
+    context = {
+        "filter": members,
+        "table": table,
+        "can_add": scope_for(request.user).can_edit_anything,
+    }
     return render(request, template, context)
 
 
