@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from members.choices import Education, Ethnicity, MemberStatus, Occupation, Sex
+from members.choices import Education, MemberStatus, Occupation
 from members.models import Member
-from tests.factories import MemberFactory, VillageFactory
+from tests.factories import PEOPLE, MemberFactory, VillageFactory
 from units.models import Unit, UnitCategory, UnitKind, Village
 from units.vietnamese import name_sort_key, strip_diacritics
 
@@ -21,13 +21,6 @@ COMMUNES = 20
 CELLS_PER_COMMUNE = 15
 MEMBERS_PER_CELL = 10
 
-NAMES = [
-    ("Lò Văn Phương", Sex.MALE, Ethnicity.THAI),
-    ("Quàng Thị Bình", Sex.FEMALE, Ethnicity.THAI),
-    ("Giàng A Sử", Sex.MALE, Ethnicity.HMONG),
-    ("Đặng Thị Hoa", Sex.FEMALE, Ethnicity.DAO),
-    ("Nguyễn Thị Ánh", Sex.FEMALE, Ethnicity.KINH),
-]
 
 # Pinned from measurement (the session read and write, the user and the scope included), plus one.
 PAGES = {
@@ -66,7 +59,7 @@ def _members(cells, per_cell, villages=None):
     """`per_cell` members in each cell; bulk_create skips save(), so the keys are set here."""
     members = []
     for n, cell in enumerate(c for c in cells for _ in range(per_cell)):
-        name, sex, ethnicity = NAMES[n % len(NAMES)]
+        name, sex, ethnicity = PEOPLE[n % len(PEOPLE)]
         born = date(1950 + n % 45, 1 + n % 12, 1 + n % 28)
         members.append(
             Member(

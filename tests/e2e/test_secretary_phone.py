@@ -42,6 +42,14 @@ def page(live_server):
         browser.close()
 
 
+def log_in(page, url, user):
+    """Open `url`, which asks for a login, and log in through the form as a person would."""
+    page.goto(url)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
 def test_secretary_logs_in_on_a_phone_and_sees_only_her_cells_members(
     live_server, page, tree, secretary_a
 ):
@@ -51,10 +59,7 @@ def test_secretary_logs_in_on_a_phone_and_sees_only_her_cells_members(
     MemberFactory(unit=tree.cell_a1, full_name="Quàng Thị Bình")
     MemberFactory(unit=tree.cell_b1, full_name="Giàng A Sử")
 
-    page.goto(f"{live_server.url}/members/")
-    page.fill("#id_username", secretary_a.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, f"{live_server.url}/members/", secretary_a)
     page.wait_for_url(f"{live_server.url}/members/*")
 
     rows = page.locator("table.member-table tbody tr")
@@ -72,10 +77,7 @@ def test_member_search_without_diacritics_updates_the_list_in_place(
     MemberFactory(unit=tree.cell_a1, full_name="Lò Văn Phương")
     MemberFactory(unit=tree.cell_a1, full_name="Quàng Thị Bình")
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", secretary_a.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, f"{live_server.url}/login/", secretary_a)
     page.goto(f"{live_server.url}/members/")
     page.fill("#id_q", "lo van")
     rows = page.locator("table.member-table tbody tr")
