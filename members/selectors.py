@@ -22,3 +22,17 @@ def get_member_for_user(user, pk, *, write: bool = False) -> Member:
         raise Http404
     check_path(user, member.unit.path, write=write)
     return member
+
+
+def cell_members_on(cell, day):
+    """Members on the cell's rolls on `day` (admitted by then and not yet gone), name order.
+
+    Exempt members are included: callers that compute attendance leave them out themselves
+    (HD 12-HD/BTCTW: exempt members do not count in the attendance rate).
+    """
+    return (
+        Member.objects.filter(unit=cell, admitted_on__lte=day)
+        .active()
+        .select_related("unit")
+        .order_by("sort_key", "id")
+    )
