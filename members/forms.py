@@ -32,12 +32,14 @@ class MemberForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
             "occupation",
             "phone",
             "exempt_since",
+            "left_on",
         ]
         widgets = {
             "birth_date": DateInput(),
             "admitted_on": DateInput(),
             "official_on": DateInput(),
             "exempt_since": DateInput(),
+            "left_on": DateInput(),
             "citizen_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }

@@ -94,6 +94,7 @@ class Member(NormalizedTextMixin, models.Model):
     occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     exempt_since = models.DateField(_("exempt from activity since"), null=True, blank=True)
+    left_on = models.DateField(_("left the rolls on"), null=True, blank=True)
 
     # Derived keys, rewritten on every save: diacritic-free name for search, Vietnamese order.
     search_key = models.CharField(max_length=200, editable=False, default="")
@@ -172,7 +173,7 @@ class Member(NormalizedTextMixin, models.Model):
         super().clean()
         errors = {}
         today = date.today()
-        for name in ("birth_date", "admitted_on", "official_on", "exempt_since"):
+        for name in ("birth_date", "admitted_on", "official_on", "exempt_since", "left_on"):
             value = getattr(self, name)
             if value and value > today:
                 errors[name] = _("This date is in the future.")
@@ -190,7 +191,58 @@ class Member(NormalizedTextMixin, models.Model):
             errors["official_on"] = _("A full member needs the date full membership began.")
         if self.status == MemberStatus.PROBATIONARY and self.official_on:
             errors["status"] = _("A member with a full-membership date is a full member.")
+        if self.is_active and self.left_on:
+            errors["left_on"] = _("A member on the rolls has no leaving date.")
+        if self.status and not self.is_active and not self.left_on:
+            errors["left_on"] = _("Give the date the member left the rolls.")
+        if self.left_on and self.admitted_on and self.left_on < self.admitted_on:
+            errors["left_on"] = _("A member cannot leave before being admitted.")
         if self.unit_id and self.unit.kind not in CELL_KINDS:
             errors["unit"] = _("Members belong to a party cell.")
         if errors:
             raise ValidationError(errors)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def on(self, day):
+        """Where each member was on `day`."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+
+class Placement(models.Model):
+    """The cell a member belonged to over a period: member counts as of any date follow it.
+
+    Written by the services whenever a member's cell changes (transfer, merger, split);
+    derived from those changes, so not itself in history.
+    """
+
+    member = models.ForeignKey(Member, related_name="placements", on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, related_name="placements", on_delete=models.PROTECT)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["member_id", "valid_from"]
+        indexes = [
+            # member counts of units as of a date
+            models.Index(fields=["unit", "valid_from"], name="members_placement_unit_idx"),
+            # a member's current placement (to close it)
+            models.Index(fields=["member", "valid_to"], name="members_placement_member_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.unit} ({self.valid_from:%d/%m/%Y}–)"
+
+
+def placements_for(members) -> list[Placement]:
+    """The first placement of new members: in their cell from their admission."""
+    return [
+        Placement(member=m, unit_id=m.unit_id, valid_from=m.admitted_on, valid_to=m.left_on)
+        for m in members
+    ]

@@ -1,9 +1,12 @@
 """Writes to member records: scoped, validated, atomic, leaving history."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
-from members.models import Member
+from members.models import Member, Placement
 from units.access import scope_for
 from units.models import Unit
 
@@ -15,20 +18,26 @@ def _require_edit(by, unit: Unit) -> None:
 
 @transaction.atomic
 def member_create(*, unit: Unit, by, **fields) -> Member:
-    """Record a member in a cell the author may edit."""
+    """Record a member in a cell the author may edit, placed there from the admission date."""
     _require_edit(by, unit)
     member = Member(unit=unit, **fields)
     member._history_user = by
     member.full_clean()
     member.save()
+    Placement.objects.create(member=member, unit=unit, valid_from=member.admitted_on)
     return member
 
 
 @transaction.atomic
-def member_update(*, member: Member, by, **fields) -> Member:
-    """Change a member's record; a change of cell needs edit rights on both cells."""
+def member_update(*, member: Member, by, moved_on: date | None = None, **fields) -> Member:
+    """Change a member's record; a change of cell needs edit rights on both cells.
+
+    A change of cell is placed on `moved_on` (today by default), so counts as of an earlier day
+    still find the member in the old cell.
+    """
     member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
     _require_edit(by, member.unit)
+    old_unit_id, old_admitted = member.unit_id, member.admitted_on
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit.pk != member.unit_id:
         _require_edit(by, new_unit)
@@ -37,4 +46,32 @@ def member_update(*, member: Member, by, **fields) -> Member:
     member._history_user = by
     member.full_clean()
     member.save()
+    if member.unit_id != old_unit_id:
+        _replace_placements([member.pk], member.unit_id, moved_on or date.today())
+    if member.admitted_on != old_admitted:
+        # A corrected admission date moves the start of the first placement with it.
+        first = member.placements.order_by("valid_from").first()
+        if first is not None:
+            first.valid_from = member.admitted_on
+            first.save(update_fields=["valid_from"])
     return member
+
+
+def _replace_placements(member_ids, unit_id: int, on: date) -> None:
+    Placement.objects.filter(member_id__in=member_ids, valid_to__isnull=True).update(valid_to=on)
+    Placement.objects.bulk_create(
+        [Placement(member_id=pk, unit_id=unit_id, valid_from=on) for pk in member_ids]
+    )
+
+
+def members_move(*, members, to_unit: Unit, on: date, by) -> int:
+    """Move members to another cell on a date (mergers, splits): history and placements kept.
+
+    Callers (reorganisation services) check scope and hold the transaction.
+    """
+    members = list(members)
+    for member in members:
+        member.unit = to_unit
+    bulk_update_with_history(members, Member, ["unit"], default_user=by, batch_size=500)
+    _replace_placements([m.pk for m in members], to_unit.pk, on)
+    return len(members)

@@ -12,8 +12,18 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from members.choices import Education, Ethnicity, MemberStatus, Occupation, Sex, TheoryLevel
-from members.models import Member
-from units.models import CELL_KINDS, Assignment, Role, Unit, UnitCategory, UnitKind, Village
+from members.models import Member, Placement, placements_for
+from units.models import (
+    CELL_KINDS,
+    Assignment,
+    Role,
+    Unit,
+    UnitCategory,
+    UnitKind,
+    UnitVersion,
+    Village,
+)
+from units.services import BEGINNING, version_of
 from units.vietnamese import name_sort_key, strip_diacritics
 
 # Thái (Lò, Quàng, Lường, Cầm, Điêu, Tòng), H'Mông (Giàng, Sùng, Vàng, Thào, Mùa, Lầu),
@@ -83,6 +93,7 @@ def place_in_tree(unit: Unit) -> Unit:
     unit.path = f"{parent.path if parent else ''}{unit.pk}."
     unit.depth = parent.depth + 1 if parent else 0
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    version_of(unit, unit.founded_on or BEGINNING).save()
     return unit
 
 
@@ -151,11 +162,12 @@ class MemberFactory(DjangoModelFactory):
 
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     class Params:
         person = factory.Sequence(lambda n: PEOPLE[n % len(PEOPLE)])
         probationary = factory.Trait(status=MemberStatus.PROBATIONARY, official_on=None)
-        deceased = factory.Trait(status=MemberStatus.DECEASED)
+        deceased = factory.Trait(status=MemberStatus.DECEASED, left_on=date(2024, 5, 1))
 
     unit = factory.SubFactory(CellFactory)
     full_name = factory.LazyAttribute(lambda o: o.person[0])
@@ -178,6 +190,11 @@ class MemberFactory(DjangoModelFactory):
     education = Education.UPPER_SECONDARY
     theory_level = TheoryLevel.ELEMENTARY
     occupation = Occupation.FARMER
+
+    @factory.post_generation
+    def placement(obj, create, extracted, **kwargs):
+        if create:
+            Placement.objects.bulk_create(placements_for([obj]))
 
 
 class AssignmentFactory(DjangoModelFactory):
@@ -234,6 +251,7 @@ def bulk_units(*, parent: Unit, kind: str, count: int, names: list[str] | None =
         unit.path = f"{parent.path}{unit.pk}."
         unit.depth = parent.depth + 1
     Unit.objects.bulk_update(units, ["path", "depth"])
+    UnitVersion.objects.bulk_create(version_of(u, u.founded_on or BEGINNING) for u in units)
     return units
 
 
@@ -245,7 +263,9 @@ def bulk_members(*, cells: list[Unit], per_cell: int, **fields) -> list[Member]:
             member.search_key = strip_diacritics(member.full_name)
             member.sort_key = name_sort_key(member.full_name)
             members.append(member)
-    return Member.objects.bulk_create(members, batch_size=500)
+    members = Member.objects.bulk_create(members, batch_size=500)
+    Placement.objects.bulk_create(placements_for(members), batch_size=500)
+    return members
 
 
 def bulk_tree(

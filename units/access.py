@@ -23,7 +23,7 @@ def _minimal(paths) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _paths_q(paths, field_name: str) -> Q:
+def paths_q(paths, field_name: str) -> Q:
     if not paths:
         return Q(**{f"{field_name}__in": []})
     q = Q()
@@ -44,13 +44,13 @@ class Scope:
     roles: frozenset = frozenset()
 
     def visible_q(self, field_name: str = "path") -> Q:
-        return Q() if self.everything else _paths_q(self.visible, field_name)
+        return Q() if self.everything else paths_q(self.visible, field_name)
 
     def editable_q(self, field_name: str = "path") -> Q:
-        return Q() if self.everything else _paths_q(self.editable, field_name)
+        return Q() if self.everything else paths_q(self.editable, field_name)
 
     def administered_q(self, field_name: str = "path") -> Q:
-        return Q() if self.everything else _paths_q(self.administered, field_name)
+        return Q() if self.everything else paths_q(self.administered, field_name)
 
     def can_see(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.visible)

@@ -320,3 +320,202 @@ class Assignment(models.Model):
         super().clean()
         if self.role == Role.SECRETARY and self.unit_id and not self.unit.is_cell:
             raise ValidationError({"unit": _("A cell secretary is assigned to a party cell.")})
+
+
+class UnitVersionQuerySet(models.QuerySet):
+    def on(self, day):
+        """The version of each unit in force on `day` (units that existed then)."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+    def subtree(self, path: str):
+        return self.filter(path__gte=path, path__lt=path + PATH_END)
+
+
+class UnitVersion(models.Model):
+    """A unit's place and name over a period: the tree as it stood on any date.
+
+    Written by the services with every change of place, name or kind, effective from the
+    change's date; derived from the reorganisation events, so not itself in history.
+    """
+
+    unit = models.ForeignKey(Unit, related_name="versions", on_delete=models.CASCADE)
+    parent = models.ForeignKey(
+        Unit, related_name="+", on_delete=models.PROTECT, null=True, blank=True
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=UnitKind)
+    name = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = UnitVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit version")
+        verbose_name_plural = _("unit versions")
+        ordering = ["unit_id", "valid_from"]
+        indexes = [
+            # the tree as of a date: versions in force, by path range
+            models.Index(fields=["path", "valid_from"], name="units_version_path_from_idx"),
+            # a unit's current version (to close it)
+            models.Index(fields=["unit", "valid_to"], name="units_version_unit_to_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="units_unitversion_valid_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–)"
+
+
+class ReorgKind(models.TextChoices):
+    FOUND = "found", _("founding")
+    RENAME = "rename", _("renaming")
+    MOVE = "move", _("move under another unit")
+    MERGE = "merge", _("merger")
+    SPLIT = "split", _("split of a combined cell")
+    DISSOLVE = "dissolve", _("dissolution")
+    REFORM_2025 = "reform_2025", _("abolition of the district level (2025)")
+
+
+class ReorgEvent(NormalizedTextMixin, models.Model):
+    """Thành lập, đổi tên, sáp nhập, chia tách, giải thể, điều chuyển: a dated tree change."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReorgKind)
+    effective_on = models.DateField(_("effective on"))
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    note = models.TextField(_("note"), blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    units = models.ManyToManyField(
+        Unit, through="ReorgEventUnit", related_name="reorg_events", verbose_name=_("units")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        null=True,
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("history of reorganisation"))
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y} ({self.decision_number})"
+
+
+class ReorgRole(models.TextChoices):
+    SUBJECT = "subject", _("subject")
+    FROM_PARENT = "from_parent", _("previous parent")
+    TO_PARENT = "to_parent", _("new parent")
+    ABSORBED = "absorbed", _("absorbed")
+    RESULT = "result", _("result")
+
+
+class ReorgEventUnit(models.Model):
+    """A unit's part in a reorganisation (so each unit's page lists the events it took part in)."""
+
+    event = models.ForeignKey(ReorgEvent, related_name="parts", on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, related_name="reorg_parts", on_delete=models.PROTECT)
+    role = models.CharField(max_length=20, choices=ReorgRole)
+
+    class Meta:
+        verbose_name = _("unit of a reorganisation")
+        verbose_name_plural = _("units of reorganisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "unit", "role"], name="units_reorgeventunit_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} · {self.unit} · {self.get_role_display()}"
+
+
+class Term(NormalizedTextMixin, models.Model):
+    """Nhiệm kỳ: a committee's or cell's term of office, e.g. 2020-2025."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="terms", on_delete=models.PROTECT
+    )
+    name = models.CharField(_("term"), max_length=20)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    history = HistoricalRecords(verbose_name=_("history of term"))
+
+    class Meta:
+        verbose_name = _("term of office")
+        verbose_name_plural = _("terms of office")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="units_term_unique_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")),
+                name="units_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class OfficerRole(models.TextChoices):
+    SECRETARY = "secretary", _("secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("deputy secretary")
+    STANDING = "standing", _("standing board member")
+    COMMITTEE_MEMBER = "committee_member", _("committee member")
+
+
+class Officer(models.Model):
+    """Bí thư, phó bí thư, ủy viên ban thường vụ, cấp ủy viên: an officer of a unit in a term."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="officers", on_delete=models.PROTECT
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("party member"),
+        related_name="offices",
+        on_delete=models.PROTECT,
+    )
+    role = models.CharField(_("office"), max_length=20, choices=OfficerRole)
+    term = models.ForeignKey(
+        Term,
+        verbose_name=_("term"),
+        related_name="officers",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    starts_on = models.DateField(_("since"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    is_village_head = models.BooleanField(_("also village head"), default=False)
+    history = HistoricalRecords(verbose_name=_("history of officer"))
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+        ordering = ["unit_id", "role", "starts_on"]
+        indexes = [
+            # current officers of a unit (every unit page)
+            models.Index(fields=["unit", "ends_on"], name="units_officer_unit_current_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="units_officer_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.get_role_display()}"

@@ -1,13 +1,22 @@
-"""Writes to the unit tree, villages and assignments: validated, atomic, leaving history."""
+"""Writes to the unit tree, villages and assignments: validated, atomic, leaving history.
+
+Reorganisations (found, rename, move, merge, split, dissolve, the 2025 reform) live in
+units/reorganisation.py and use the building blocks here.
+"""
+
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from units.access import forget_scope, scope_for
-from units.models import Assignment, Role, Unit, Village
+from units.access import forget_scope, paths_q, scope_for
+from units.models import Assignment, Role, Unit, UnitVersion, Village
+
+# Versions of units whose founding date is unknown start here.
+BEGINNING = date(1930, 2, 3)  # the founding of the Party
 
 
 def _save_with_history(obj, by) -> None:
@@ -26,8 +35,35 @@ def _require_edit(by, unit: Unit | None) -> None:
         raise PermissionDenied
 
 
+def version_of(unit: Unit, valid_from: date) -> UnitVersion:
+    return UnitVersion(
+        unit=unit,
+        parent_id=unit.parent_id,
+        path=unit.path,
+        depth=unit.depth,
+        kind=unit.kind,
+        name=unit.name,
+        valid_from=valid_from,
+        valid_to=unit.dissolved_on,
+    )
+
+
+def check_not_before_last_change(paths, on: date) -> None:
+    """Changes are recorded in date order: refuse one dated before a later change of the tree."""
+    latest = (
+        UnitVersion.objects.filter(valid_to__isnull=True)
+        .filter(paths_q(paths, "path"))
+        .aggregate(latest=Max("valid_from"))["latest"]
+    )
+    if latest and on < latest:
+        raise ValidationError(
+            _("A later change of these units is recorded on %(day)s; enter changes in date order.")
+            % {"day": latest.strftime("%d/%m/%Y")}
+        )
+
+
 @transaction.atomic
-def unit_create(*, parent: Unit | None, by, **fields) -> Unit:
+def unit_create(*, parent: Unit | None, by, effective_on: date | None = None, **fields) -> Unit:
     """Found a unit under `parent`; its path is the parent's path plus its own id."""
     _require_edit(by, parent)
     unit = Unit(parent=parent, **fields)
@@ -37,6 +73,7 @@ def unit_create(*, parent: Unit | None, by, **fields) -> Unit:
     unit.depth = parent.depth + 1 if parent else 0
     # Derived column: written without history.
     Unit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    version_of(unit, effective_on or unit.founded_on or BEGINNING).save()
     return unit
 
 
@@ -48,18 +85,28 @@ def unit_update(*, unit: Unit, by, **fields) -> Unit:
     for name, value in fields.items():
         setattr(unit, name, value)
     _save_with_history(unit, by)
+    # A correction, not a dated change: the version in force takes the corrected record.
+    UnitVersion.objects.filter(unit=unit, valid_to__isnull=True).update(
+        name=unit.name, kind=unit.kind
+    )
     return unit
 
 
 @transaction.atomic
-def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
-    """Move a unit with its whole subtree under `new_parent`: one UPDATE of the paths."""
+def unit_move(*, unit: Unit, new_parent: Unit, by, effective_on: date | None = None) -> Unit:
+    """Move a unit with its whole subtree under `new_parent`: one UPDATE of the paths.
+
+    The versions of the subtree are closed on `effective_on` (today by default) and reopened
+    at the new place, so the tree as of an earlier date still shows the old place.
+    """
     _require_edit(by, unit.parent or unit)
     _require_edit(by, new_parent)
+    on = effective_on or date.today()
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
+    check_not_before_last_change([unit.path], on)
     old_path, old_depth = unit.path, unit.depth
     unit.parent = new_parent
     _save_with_history(unit, by)
@@ -69,7 +116,11 @@ def unit_move(*, unit: Unit, new_parent: Unit, by) -> Unit:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + shift,
     )
+    UnitVersion.objects.subtree(old_path).filter(valid_to__isnull=True).update(valid_to=on)
     unit.path, unit.depth = new_path, old_depth + shift
+    UnitVersion.objects.bulk_create(
+        [version_of(u, on) for u in Unit.objects.subtree(new_path).active()]
+    )
     return unit
 
 

@@ -19,7 +19,7 @@ from members.choices import (
     Religion,
     Sex,
 )
-from members.models import Member
+from members.models import Member, Placement, placements_for
 from units.demo.data import (
     _HMONG_FIRST,
     _HMONG_SECOND,
@@ -129,6 +129,7 @@ class _Builder:
 
     def __init__(self, by):
         self.rng = random.Random(SEED)
+        self.rng_left = random.Random(SEED + 1)
         self.by = by
         self.plans: list[_CellPlan] = []
         self.villages: list[Village] = []
@@ -374,6 +375,7 @@ class _Builder:
             member.clean_fields(exclude=["unit", "residence_village"])
             member.clean()
         bulk_create_with_history(self.members, Member, batch_size=500, default_user=self.by)
+        Placement.objects.bulk_create(placements_for(self.members), batch_size=1000)
 
     def _cell_members(self, plan: _CellPlan) -> None:
         rng = self.rng
@@ -478,6 +480,11 @@ class _Builder:
             exempt = _add_years(birth, rng.randint(65, age)) + timedelta(rng.randint(0, 300))
             exempt = min(max(exempt, official + timedelta(days=1)), AS_OF)
         hometown, province_code = self._origin(plan, ethnicity)
+        left = None
+        if status not in ACTIVE_STATUSES:
+            # Drawn apart from the main sequence, so the rest of the demo stays as it was.
+            start = (official or admitted) + timedelta(days=30)
+            left = start + timedelta(days=self.rng_left.randint(0, max((AS_OF - start).days, 0)))
         return Member(
             unit=plan.unit,
             full_name=full_name,
@@ -497,6 +504,7 @@ class _Builder:
             occupation=occupation,
             phone=self._phone(age),
             exempt_since=exempt,
+            left_on=left,
         )
 
     def _name(self, ethnicity, sex) -> str:
