@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from members.choices import ACTIVE_STATUSES, MemberStatus
-from members.models import Member
+from members.models import Member, Placement
 from units.access import scope_for
-from units.models import UnitKind, Village
+from units.models import UnitKind, UnitVersion, Village
 from units.vietnamese import text_sort_key
 
 # Điều lệ Đảng: a cell needs at least 3 full members.
@@ -55,7 +55,7 @@ class Node:
     own: Figures = field(default_factory=Figures)
 
 
-def _own_figures(units, paths_root: str):
+def _own_figures(units, paths_root: str, as_of=None):
     """Figures each unit contributes by itself (not its subtree), in four queries."""
     own = defaultdict(Figures)
     for unit in units:
@@ -69,24 +69,34 @@ def _own_figures(units, paths_root: str):
         elif unit.kind == UnitKind.SUB_CELL:
             f.sub_cells = 1
 
-    counts = (
-        Member.objects.active()
-        .in_subtree(paths_root)
-        .values_list("unit_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for unit_id, status, n in counts:
+    if as_of is None:
+        counts = (
+            Member.objects.active()
+            .in_subtree(paths_root)
+            .values_list("unit_id")
+            .annotate(n=Count("id"), full=Count("id", filter=Q(status=MemberStatus.FULL)))
+            .order_by()
+        )
+    else:
+        # Where members were on that day, and who was on the rolls (and full) by then.
+        counts = (
+            Placement.objects.on(as_of)
+            .filter(unit_id__in=[u.pk for u in units], member__admitted_on__lte=as_of)
+            .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=as_of))
+            .values_list("unit_id")
+            .annotate(n=Count("id"), full=Count("id", filter=Q(member__official_on__lte=as_of)))
+            .order_by()
+        )
+    for unit_id, n, full in counts:
         f = own[unit_id]
         f.members += n
-        if status == MemberStatus.FULL:
-            f.full_members += n
-        else:
-            f.probationary_members += n
+        f.full_members += full
+        f.probationary_members += n - full
 
+    # Villages and their coverage are today's (villages are not versioned).
     villages = list(
         Village.objects.filter(
-            commune__path__gte=paths_root, commune__path__lt=paths_root + "~"
+            commune_id__in=[u.pk for u in units if u.kind == UnitKind.COMMUNE]
         ).values_list("id", "commune_id", "cell_id")
     )
     residents = (
@@ -124,18 +134,39 @@ def _own_figures(units, paths_root: str):
     return own
 
 
-def unit_tree(*, user, root=None):
+def _units_as_of(top, day):
+    """The subtree of `top` as it stood on `day`: units carrying that day's name and place."""
+    version = UnitVersion.objects.on(day).filter(unit=top).first()
+    if version is None:
+        return []
+    units = []
+    for v in UnitVersion.objects.on(day).subtree(version.path).select_related("unit"):
+        unit = v.unit
+        unit.parent_id, unit.path, unit.depth = v.parent_id, v.path, v.depth
+        unit.name, unit.kind = v.name, v.kind
+        units.append(unit)
+    return units
+
+
+def unit_tree(*, user, root=None, as_of=None):
     """The user's visible tree (or the subtree of `root`) as nodes with subtree figures.
 
     A fixed number of queries whatever the size: the units, member counts grouped by unit,
-    villages, residents grouped by village, per scope root.
+    villages, residents grouped by village, per scope root. With `as_of`, the tree and the
+    member counts are those of that day (unit versions and member placements).
     """
     scope = scope_for(user)
     roots = [root] if root is not None else list(scope.roots)
     result = []
     for top in roots:
-        units = list(top.__class__.objects.subtree(top.path).active().order_by("depth", "name"))
-        own = _own_figures(units, top.path)
+        if as_of is None:
+            units = list(top.__class__.objects.subtree(top.path).active())
+        else:
+            units = _units_as_of(top, as_of)
+        if not units:
+            continue
+        top = next(u for u in units if u.pk == top.pk)
+        own = _own_figures(units, top.path, as_of)
         nodes = {}
         for unit in units:
             node = Node(unit=unit, figures=Figures(), own=own[unit.pk])
@@ -160,9 +191,10 @@ def unit_tree(*, user, root=None):
     return result
 
 
-def unit_node(*, user, unit):
-    """One unit with its subtree figures and its children's figures."""
-    return unit_tree(user=user, root=unit)[0]
+def unit_node(*, user, unit, as_of=None):
+    """One unit with its subtree figures and its children's figures (None if it did not exist)."""
+    nodes = unit_tree(user=user, root=unit, as_of=as_of)
+    return nodes[0] if nodes else None
 
 
 def village_coverage(*, commune):
