@@ -4,7 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from units.models import ALLOWED_PARENT_KINDS, CELL_KINDS, Unit, Village
+from units.models import (
+    ALLOWED_PARENT_KINDS,
+    CELL_KINDS,
+    OfficerRole,
+    Term,
+    Unit,
+    UnitCategory,
+    UnitKind,
+    Village,
+)
 from units.vietnamese import normalize_multiline, normalize_text
 
 
@@ -85,3 +94,202 @@ class VillageForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
             Unit.objects.subtree(commune.path).active().filter(kind__in=CELL_KINDS).order_by("name")
         )
         self.fields["cell"].empty_label = _("(no cell covers this village)")
+
+
+class AsOfForm(forms.Form):
+    """The "as of" date of the tree and unit pages (today when empty)."""
+
+    as_of = forms.DateField(label=_("figures as of"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].widget.attrs["class"] = "form-control form-control-sm"
+
+    @property
+    def day(self):
+        return self.cleaned_data.get("as_of") if self.is_valid() else None
+
+
+class ReorgForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
+    """The decision every reorganisation carries: its date, number and a note."""
+
+    effective_on = forms.DateField(label=_("effective on"), widget=DateInput())
+    decision_number = forms.CharField(label=_("decision number"), max_length=60)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, unit: Unit, user, **kwargs):
+        self.unit, self.user = unit, user
+        super().__init__(*args, **kwargs)
+        # Decision fields last, after what the change is about.
+        for name in ("effective_on", "decision_number", "note"):
+            self.fields[name] = self.fields.pop(name)
+
+    def decision(self) -> dict:
+        return {
+            "on": self.cleaned_data["effective_on"],
+            "decision_number": self.cleaned_data["decision_number"],
+            "note": self.cleaned_data["note"],
+        }
+
+    def editable_units(self):
+        from units.access import scope_for
+
+        return Unit.objects.filter(scope_for(self.user).editable_q("path")).active()
+
+
+class FoundForm(ReorgForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=())
+    category = forms.ChoiceField(label=_("category"), choices=UnitCategory.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    short_name = forms.CharField(label=_("short name"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k.value, k.label) for k, parents in ALLOWED_PARENT_KINDS.items()
+            if self.unit.kind in parents
+        ]  # fmt: skip
+
+    def arguments(self):
+        data = self.cleaned_data
+        fields = {k: data[k] for k in ("kind", "category", "name", "short_name")}
+        return {"parent": self.unit, **fields, **self.decision()}
+
+
+class RenameForm(ReorgForm):
+    name = forms.CharField(label=_("new name"), max_length=200)
+    short_name = forms.CharField(label=_("short name"), max_length=100, required=False)
+
+    def arguments(self):
+        data = self.cleaned_data
+        return {
+            "unit": self.unit,
+            "name": data["name"],
+            "short_name": data["short_name"],
+            **self.decision(),
+        }
+
+
+class MoveForm(ReorgForm):
+    new_parent = forms.ModelChoiceField(label=_("move under"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_PARENT_KINDS.get(self.unit.kind, ())
+        self.fields["new_parent"].queryset = (
+            self.editable_units()
+            .filter(kind__in=allowed)
+            .exclude(path__startswith=self.unit.path)
+            .exclude(pk=self.unit.parent_id)
+            .order_by("path")
+        )
+
+    def arguments(self):
+        return {"unit": self.unit, "new_parent": self.cleaned_data["new_parent"], **self.decision()}
+
+
+class MergeForm(ReorgForm):
+    into = forms.ModelChoiceField(label=_("merge into"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        same = CELL_KINDS if self.unit.is_cell else [
+            k for k in UnitKind.values if k not in CELL_KINDS
+        ]  # fmt: skip
+        self.fields["into"].queryset = (
+            self.editable_units()
+            .filter(kind__in=same)
+            .exclude(path__startswith=self.unit.path)
+            .exclude(pk__in=self.unit.ancestor_ids)
+            .order_by("path")
+        )
+
+    def arguments(self):
+        return {"absorbed": [self.unit], "into": self.cleaned_data["into"], **self.decision()}
+
+
+class SplitForm(ReorgForm):
+    """One choice per village of the combined cell: stay, or found its own cell."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.villages = list(Village.objects.filter(cell=self.unit).order_by("name"))
+        for village in self.villages:
+            self.fields[f"village_{village.pk}"] = forms.CharField(
+                label=village.name,
+                required=False,
+                initial=_("Party cell of %(village)s") % {"village": village.name},
+                help_text=_("Name of its new cell; leave empty to keep it in this cell."),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+        for name in ("effective_on", "decision_number", "note"):
+            self.fields[name] = self.fields.pop(name)
+
+    def arguments(self):
+        parts = []
+        for village in self.villages:
+            name = self.cleaned_data.get(f"village_{village.pk}")
+            if name:
+                parts.append((name, [village]))
+        return {"cell": self.unit, "parts": parts, **self.decision()}
+
+
+class DissolveForm(ReorgForm):
+    members_to = forms.ModelChoiceField(
+        label=_("its members go to"), queryset=Unit.objects.none(), required=False
+    )
+    units_to = forms.ModelChoiceField(
+        label=_("its units and villages go under"), queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = self.editable_units().exclude(path__startswith=self.unit.path).order_by("path")
+        self.fields["members_to"].queryset = others.filter(kind__in=CELL_KINDS)
+        self.fields["units_to"].queryset = others.exclude(kind__in=CELL_KINDS)
+
+    def arguments(self):
+        data = self.cleaned_data
+        return {
+            "unit": self.unit,
+            "members_to": data["members_to"],
+            "units_to": data["units_to"],
+            **self.decision(),
+        }
+
+
+class ReformForm(ReorgForm):
+    def arguments(self):
+        return {"district": self.unit, **self.decision()}
+
+
+class OfficerForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
+    member = forms.ModelChoiceField(label=_("party member"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=_("office"), choices=OfficerRole.choices)
+    term = forms.ModelChoiceField(label=_("term"), queryset=Term.objects.none(), required=False)
+    starts_on = forms.DateField(label=_("since"), widget=DateInput())
+    is_village_head = forms.BooleanField(label=_("also village head"), required=False)
+    username = forms.CharField(
+        label=_("give access to chibo as the cell's secretary, with the username"),
+        required=False,
+        max_length=150,
+        help_text=_("Only for a cell secretary, and only an administrator may do it."),
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        from members.models import Member
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.active().in_subtree(unit.path)
+        self.fields["term"].queryset = unit.terms.all()
+        if not unit.is_cell:
+            del self.fields["username"]
+
+
+class TermForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}

@@ -6,6 +6,7 @@ units/reorganisation.py and use the building blocks here.
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Value
@@ -13,7 +14,16 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from units.access import forget_scope, paths_q, scope_for
-from units.models import Assignment, Role, Unit, UnitVersion, Village
+from units.models import (
+    Assignment,
+    Officer,
+    OfficerRole,
+    Role,
+    Term,
+    Unit,
+    UnitVersion,
+    Village,
+)
 
 # Versions of units whose founding date is unknown start here.
 BEGINNING = date(1930, 2, 3)  # the founding of the Party
@@ -177,3 +187,58 @@ def assignment_delete(*, assignment: Assignment, by) -> None:
     assignment._history_user = by
     assignment.delete()
     forget_scope(assignment.user)
+
+
+@transaction.atomic
+def term_create(*, unit: Unit, name: str, starts_on: date, ends_on: date | None, by) -> "Term":
+    """Open a term of office (nhiệm kỳ) of a unit."""
+    _require_edit(by, unit.parent or unit)
+    term = Term(unit=unit, name=name, starts_on=starts_on, ends_on=ends_on)
+    _save_with_history(term, by)
+    return term
+
+
+@transaction.atomic
+def officer_appoint(
+    *, unit: Unit, member, role: str, starts_on: date, by, term=None, is_village_head=False,
+    username: str = "",
+) -> Officer:  # fmt: skip
+    """Appoint an officer; a cell's secretary may at once get the secretary role in chibo.
+
+    The one who appoints must be able to edit the committee above the unit; giving the role
+    needs an administrator (assignment_create checks it).
+    """
+    _require_edit(by, unit.parent or unit)
+    if not member.unit.path.startswith(unit.path):
+        raise ValidationError({"member": _("The officer must be a member of this unit.")})
+    officer = Officer(
+        unit=unit,
+        member=member,
+        role=role,
+        term=term,
+        starts_on=starts_on,
+        is_village_head=is_village_head,
+    )
+    _save_with_history(officer, by)
+    if username:
+        if not (unit.is_cell and role == OfficerRole.SECRETARY):
+            raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
+        if not scope_for(by).can_administer(unit.path):
+            raise ValidationError(_("Only an administrator may give access to chibo."))
+        user, _created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"last_name": member.full_name.rsplit(" ", 1)[0],
+                      "first_name": member.full_name.rsplit(" ", 1)[-1]},
+        )  # fmt: skip
+        if not Assignment.objects.filter(user=user, unit=unit).exists():
+            assignment_create(user=user, unit=unit, role=Role.SECRETARY, by=by)
+    return officer
+
+
+@transaction.atomic
+def officer_end(*, officer: Officer, ends_on: date, by) -> Officer:
+    """An officer's office ends (term over, moved, resigned)."""
+    _require_edit(by, officer.unit.parent or officer.unit)
+    officer.ends_on = ends_on
+    _save_with_history(officer, by)
+    return officer

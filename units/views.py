@@ -1,18 +1,36 @@
 """Pages of the unit tree: home, the tree, a unit, and the forms that change them."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from members.selectors import member_list
-from units import services
+from units import reorganisation, services
 from units.access import get_unit_for_user, scope_for
-from units.forms import UnitForm, VillageForm, add_service_errors
+from units.forms import (
+    AsOfForm,
+    DissolveForm,
+    FoundForm,
+    MergeForm,
+    MoveForm,
+    OfficerForm,
+    ReformForm,
+    RenameForm,
+    SplitForm,
+    TermForm,
+    UnitForm,
+    VillageForm,
+    add_service_errors,
+)
 from units.history import history_entries
-from units.models import Unit, Village
+from units.models import Officer, ReorgEventUnit, ReorgKind, Term, Unit, UnitKind, Village
 from units.selectors import unit_node, unit_tree, village_coverage
 
 VILLAGE_FIELDS = ("name", "kind", "cell")
@@ -36,25 +54,45 @@ def home(request):
 
 @login_required
 def tree(request):
-    """The whole visible tree with figures at every node."""
-    return render(request, "units/tree.html", {"nodes": unit_tree(user=request.user)})
+    """The whole visible tree with figures at every node, today or as of a date."""
+    as_of = AsOfForm(request.GET or None)
+    nodes = unit_tree(user=request.user, as_of=as_of.day)
+    return render(request, "units/tree.html", {"nodes": nodes, "as_of": as_of})
 
 
 @login_required
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     scope = scope_for(request.user)
-    node = unit_node(user=request.user, unit=unit)
+    as_of = AsOfForm(request.GET or None)
+    node = unit_node(user=request.user, unit=unit, as_of=as_of.day)
     ancestors = Unit.objects.filter(pk__in=unit.ancestor_ids).filter(scope.visible_q("path"))
+    can_reorganise = scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only
     context = {
         "unit": unit,
         "node": node,
+        "as_of": as_of,
+        "events": ReorgEventUnit.objects.filter(unit=unit)
+        .select_related("event")
+        .order_by("-event__effective_on", "-event_id"),
+        "officers": unit.officers.filter(ends_on__isnull=True)
+        .select_related("member", "term")
+        .order_by("role", "starts_on"),
+        "can_manage": can_reorganise,
+        "reorganisations": (
+            [(k, label) for k, label in REORG_LABELS.items() if _applies(k, unit)]
+            if can_reorganise
+            else []
+        ),
         "ancestors": ancestors,
         # Editing a unit's own record is for the committee above; adding under it for its own.
         "can_edit": scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only,
         "can_add": scope.can_edit(unit.path) and not scope.is_secretary_only,
         "can_add_member": unit.is_cell and scope.can_edit(unit.path),
         "villages": village_coverage(commune=unit) if unit.has_villages else [],
+        "small_cells": [
+            child.unit for child in (node.children if node else []) if child.own.small_cells
+        ],
         "members": (
             list(member_list(user=request.user).filter(unit=unit).active()) if unit.is_cell else []
         ),
@@ -163,3 +201,104 @@ def village_edit(request, pk):
         "units/village_form.html",
         {"form": form, "commune": commune, "village": village, "history": history_entries(village)},
     )
+
+
+REORGANISATIONS = {
+    ReorgKind.FOUND: (FoundForm, reorganisation.reorg_found),
+    ReorgKind.RENAME: (RenameForm, reorganisation.reorg_rename),
+    ReorgKind.MOVE: (MoveForm, reorganisation.reorg_move),
+    ReorgKind.MERGE: (MergeForm, reorganisation.reorg_merge),
+    ReorgKind.SPLIT: (SplitForm, reorganisation.reorg_split),
+    ReorgKind.DISSOLVE: (DissolveForm, reorganisation.reorg_dissolve),
+    ReorgKind.REFORM_2025: (ReformForm, reorganisation.reorg_reform_2025),
+}
+REORG_LABELS = {
+    ReorgKind.FOUND: _lazy("Found a unit under it"),
+    ReorgKind.RENAME: _lazy("Rename"),
+    ReorgKind.MOVE: _lazy("Move under another unit"),
+    ReorgKind.MERGE: _lazy("Merge into another unit"),
+    ReorgKind.SPLIT: _lazy("Split into independent cells"),
+    ReorgKind.DISSOLVE: _lazy("Dissolve"),
+    ReorgKind.REFORM_2025: _lazy("Abolish the district level (2025)"),
+}
+
+
+def _applies(kind: str, unit: Unit) -> bool:
+    if unit.dissolved_on:
+        return False
+    if kind == ReorgKind.FOUND:
+        return unit.can_have_children
+    if kind == ReorgKind.SPLIT:
+        return unit.is_cell and unit.covered_villages.count() >= 2
+    if kind == ReorgKind.REFORM_2025:
+        return unit.kind == UnitKind.DISTRICT
+    return unit.parent_id is not None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reorganise(request, pk, kind):
+    """A reorganisation in two steps: the form, then a preview of its effects to confirm."""
+    unit = get_unit_for_user(request.user, pk)
+    if kind not in REORGANISATIONS or not _applies(kind, unit):
+        raise Http404
+    form_class, operation = REORGANISATIONS[kind]
+    _check_structure_edit(request.user, unit if kind == ReorgKind.FOUND else (unit.parent or unit))
+    form = form_class(request.POST or None, unit=unit, user=request.user)
+    event = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("confirm"):
+                event = operation(by=request.user, **form.arguments())
+                messages.success(request, event.summary)
+                after = unit.parent if kind == ReorgKind.REFORM_2025 else unit
+                return redirect(after)
+            event = reorganisation.preview(operation, by=request.user, **form.arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {"unit": unit, "form": form, "preview": event, "title": REORG_LABELS[kind]}
+    return render(request, "units/reorganise.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_create(request, pk):
+    unit = get_unit_for_user(request.user, pk)
+    _check_structure_edit(request.user, unit.parent or unit)
+    form = OfficerForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.officer_appoint(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The officer was recorded."))
+            return redirect(unit)
+    return render(request, "units/officer_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_POST
+def officer_end(request, pk):
+    officer = get_object_or_404(
+        Officer.objects.filter(scope_for(request.user).visible_q("unit__path")), pk=pk
+    )
+    _check_structure_edit(request.user, officer.unit.parent or officer.unit)
+    form = AsOfForm(request.POST)
+    services.officer_end(officer=officer, ends_on=form.day or date.today(), by=request.user)
+    messages.success(request, _("The office of %(name)s ended.") % {"name": officer.member})
+    return redirect(officer.unit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_create(request, pk):
+    unit = get_unit_for_user(request.user, pk)
+    _check_structure_edit(request.user, unit.parent or unit)
+    form = TermForm(request.POST or None, instance=Term(unit=unit))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.term_create(unit=unit, by=request.user, **data)
+        messages.success(request, _("Term %(name)s was opened.") % {"name": data["name"]})
+        return redirect(unit)
+    return render(request, "units/officer_form.html", {"form": form, "unit": unit, "term": True})

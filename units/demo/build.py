@@ -60,8 +60,9 @@ from units.demo.data import (
     E,
     OrgSpec,
 )
-from units.models import PATH_END, Unit, UnitCategory, UnitKind, Village, VillageKind
-from units.services import assignment_create, unit_create
+from units.models import PATH_END, Assignment, Unit, UnitCategory, UnitKind, Village, VillageKind
+from units.reorganisation import reorg_move, reorg_reform_2025, reorg_rename, reorg_split
+from units.services import assignment_create, assignment_delete, unit_create
 from units.vietnamese import name_sort_key, strip_diacritics
 
 # --- Building ------------------------------------------------------------------------------
@@ -759,5 +760,71 @@ def build_demo() -> DemoSummary:
     wrong = summary.check()
     if wrong:
         raise RuntimeError("Demo figures differ from seed 001: " + "; ".join(wrong))
+    replay_reorganisations(district, users)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _cell_name(village: Village) -> str:
+    return f"Chi bộ {village.name[:1].lower()}{village.name[1:]}"
+
+
+def replay_reorganisations(district: Unit, users: dict) -> None:
+    """What happened after the seed's date, through the same services staff use.
+
+    2021: a combined cell of three villages split into independent cells (the practice of
+    seed 003); 2022: a cell moved from a sub-committee up to its base committee; 1/7/2025: the
+    district level abolished (QĐ 294-QĐ/TW), its units directly under the province, and the
+    district's staff given the same roles at the province.
+    """
+    by = users["quantri"]
+    three = (
+        Village.objects.filter(commune__path__startswith=district.path, cell__isnull=False)
+        .values("cell_id")
+        .annotate(n=Count("id"))
+        .filter(n=3)
+        .order_by("cell_id")
+        .first()
+    )
+    if three:
+        combined = Unit.objects.get(pk=three["cell_id"])
+        villages = sorted(Village.objects.filter(cell=combined), key=lambda v: v.name)
+        reorg_split(
+            cell=combined,
+            parts=[(_cell_name(v), [v]) for v in villages[1:]],
+            on=date(2021, 3, 15),
+            decision_number="1208-QĐ/HU",
+            note="Nghị quyết 04-NQ/TU: mỗi thôn, bản có chi bộ độc lập.",
+            by=by,
+        )
+        reorg_rename(
+            unit=combined,
+            name=_cell_name(villages[0]),
+            on=date(2021, 3, 15),
+            decision_number="1208-QĐ/HU",
+            note="Chi bộ còn lại sau khi chia tách.",
+            by=by,
+        )
+    partial = Unit.objects.subtree(district.path).filter(kind=UnitKind.PARTIAL_COMMITTEE).first()
+    if partial is not None:
+        cell = partial.children.order_by("name").first()
+        reorg_move(
+            unit=cell,
+            new_parent=partial.parent,
+            on=date(2022, 9, 1),
+            decision_number="215-QĐ/ĐU",
+            note="Chi bộ trực thuộc thẳng Đảng ủy cơ sở.",
+            by=by,
+        )
+    province = district.parent
+    reorg_reform_2025(
+        district=district,
+        on=date(2025, 7, 1),
+        decision_number="2215-QĐ/TU",
+        note="QĐ 294-QĐ/TW, QĐ 298-QĐ/TW (2025): kết thúc hoạt động cấp huyện.",
+        by=by,
+    )
+    for assignment in Assignment.objects.filter(unit=district).select_related("user"):
+        user, role = assignment.user, assignment.role
+        assignment_delete(assignment=assignment, by=by)
+        assignment_create(user=user, unit=province, role=role, by=by)

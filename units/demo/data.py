@@ -765,14 +765,15 @@ DEMO_LOGINS = (
         "Nguyễn Thị Thu Hằng",
         "Huyện ủy Sìn Hồ",
         Role.ADMIN,
-        "Quản trị (Ban Tổ chức Huyện ủy): cây tổ chức, đảng viên, phân quyền",
+        "Quản trị (Ban Tổ chức; đến 30/6/2025 của Huyện ủy Sìn Hồ): "
+        "cây tổ chức, đảng viên, phân quyền",
     ),
     DemoLogin(
         "lanhdao",
         "Tòng Văn Thanh",
         "Huyện ủy Sìn Hồ",
         Role.VIEWER,
-        "Lãnh đạo (Thường trực Huyện ủy): chỉ xem số liệu",
+        "Lãnh đạo (đến 30/6/2025 Thường trực Huyện ủy Sìn Hồ): chỉ xem số liệu",
     ),
     DemoLogin(
         "xa_patan",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from units import demo
+from units.models import Assignment
 
 
 def _number(value: int) -> str:
@@ -56,6 +57,9 @@ class Command(BaseCommand):
             f"đã ra khỏi danh sách: {s.former}",
             f"  Thôn, bản, khu phố: {s.villages}",
             f"  Xã Pa Tần: {s.pa_tan_sub_cells} chi bộ, {s.pa_tan_members} đảng viên",
+            "  Sau ngày đó: 15/03/2021 chia tách một chi bộ ghép ba bản; 01/09/2022 điều chuyển "
+            "một chi bộ; 01/07/2025 kết thúc cấp huyện, các tổ chức trực thuộc Tỉnh ủy. "
+            "Xem số liệu ngày 26/10/2020 bằng ô «Số liệu tại ngày».",
             f"  Thời gian nạp: {s.seconds:.1f} giây".replace(".", ","),
         ]
         self.stdout.write(self.style.SUCCESS(lines[0]))
@@ -64,8 +68,14 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         rows = [("Tên đăng nhập", "Phạm vi", "Vai trò")]
+        scopes = dict(
+            Assignment.objects.filter(user__username__in=demo.DEMO_USERNAMES).values_list(
+                "user__username", "unit__name"
+            )
+        )
         for login in demo.DEMO_LOGINS:
-            rows.append((login.username, login.unit or "Toàn hệ thống", login.description))
+            scope = scopes.get(login.username, "Toàn hệ thống")
+            rows.append((login.username, scope, login.description))
         widths = [max(len(row[i]) for row in rows) for i in range(2)]
         self.stdout.write("")
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {demo.DEMO_PASSWORD})")
