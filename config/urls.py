@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("units.urls")),
     path("members/", include("members.urls")),
+    path("meetings/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,9 +28,13 @@ PAGES = {
     "member list": ("district_admin", "member_list", None, 10),
     "unit tree": ("district_admin", "unit_tree", None, 11),
     "commune page": ("district_admin", "unit_detail", "commune_a", 15),
-    "cell page": ("secretary_a", "unit_detail", "cell_a1", 14),
+    # the meetings block adds recent meetings and the cell's rule alerts
+    "cell page": ("secretary_a", "unit_detail", "cell_a1", 20),
     "district admin home": ("district_admin", "home", None, 11),
     "secretary home": ("secretary_a", "home", None, 11),
+    "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),
+    "district meeting board": ("district_admin", "meeting_board", "district", 11),
+    "cell meetings": ("secretary_a", "meeting_list", "cell_a1", 18),
 }
 
 

@@ -13,9 +13,11 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings.models import Meeting, Task, ThematicPlan
 from members.models import Member
-from tests.factories import MemberFactory, VillageFactory
-from units.models import Unit, UnitKind, Village
+from tests.factories import MemberFactory, VillageFactory, persona
+from tests.meetings.factories import log_meeting
+from units.models import Role, Unit, UnitKind, Village
 
 SKIPPED_NAMES = {"login", "logout"}
 SKIPPED_NAMESPACES = {"admin"}
@@ -54,6 +56,26 @@ def _member_edit(member) -> dict:
     return {**data, "full_name": "Người Đã Sửa", "unit": member.unit_id}
 
 
+def _meeting_edit(meeting) -> dict:
+    from tests.meetings.factories import form_data
+
+    return form_data(meeting.held_on, version=meeting.version, content="Đã sửa")
+
+
+def _nothing(obj) -> dict:
+    return {}
+
+
+def _meeting_edit_for_cell(unit) -> dict:
+    from tests.meetings.factories import form_data
+
+    return form_data(date(2026, 1, 10))
+
+
+def _new_plan(unit) -> dict:
+    return {"year": 2026, "quarter": 4, "topic": "Chủ đề lạ"}
+
+
 # url name: {id kwarg: (which objects of commune B fill it, what a POST sends)}
 ID_PATTERNS = {
     "unit_detail": {"pk": ("units", _unit_edit)},
@@ -63,6 +85,19 @@ ID_PATTERNS = {
     "village_edit": {"pk": ("villages", _village_edit)},
     "member_detail": {"pk": ("members", _member_edit)},
     "member_edit": {"pk": ("members", _member_edit)},
+    "meeting_list": {"cell_pk": ("units", _nothing)},
+    "meeting_create": {"cell_pk": ("units", _meeting_edit_for_cell)},
+    "meeting_cell_tasks": {"cell_pk": ("units", _nothing)},
+    "meeting_member_tasks": {"member_pk": ("members", _nothing)},
+    "meeting_detail": {"pk": ("meetings", _meeting_edit)},
+    "meeting_edit": {"pk": ("meetings", _meeting_edit)},
+    "meeting_minutes": {"pk": ("meetings", _nothing)},
+    "meeting_task_done": {"pk": ("tasks", _nothing)},
+    "meeting_plans": {"unit_pk": ("units", _new_plan)},
+    "meeting_plan_accept": {"pk": ("plans", _nothing)},
+    "meeting_grid": {"unit_pk": ("units", _nothing)},
+    "meeting_board": {"unit_pk": ("units", _nothing)},
+    "meeting_alerts": {"unit_pk": ("units", _nothing)},
 }
 
 
@@ -94,17 +129,31 @@ def commune_b(tree):
     member = MemberFactory(
         unit=tree.cell_b1, full_name="Vàng A Chứ", residence_village=village, phone=""
     )
+    secretary_b = persona(tree.cell_b1, Role.SECRETARY, "Giàng A Sử", "su.ga.sweep")
+    meeting = log_meeting(tree.cell_b1, secretary_b, date(2026, 1, 10))
+    task = Task.objects.create(meeting=meeting, member=member, text="Vận động hộ nghèo")
+    plan = ThematicPlan.objects.create(cell=tree.cell_b1, year=2026, quarter=2, topic="Chủ đề")
     return {
         "units": [tree.commune_b, tree.cell_b1],
         "villages": [village],
         "members": [member],
+        "meetings": [meeting],
+        "tasks": [task],
+        "plans": [plan],
     }
 
 
 def snapshot(objects) -> dict:
     """The stored state of commune B: every field and every history record, and row counts."""
     state = {
-        "rows": (Unit.objects.count(), Village.objects.count(), Member.objects.count()),
+        "rows": (
+            Unit.objects.count(),
+            Village.objects.count(),
+            Member.objects.count(),
+            Meeting.objects.count(),
+            Task.objects.count(),
+            ThematicPlan.objects.count(),
+        ),
     }
     for group in objects.values():
         for obj in group:

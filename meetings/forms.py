@@ -1,0 +1,142 @@
+"""The meeting form (minutes, attendance, tasks) and the thematic-plan form.
+
+Everything works as plain HTML: the attendance is one group of radio buttons per member and the
+tasks are a fixed number of blank rows; static/js/meetings.js only adds a live tally.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import AttendanceStatus, Meeting, MeetingKind, ThematicPlan
+from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
+
+TASK_ROWS = 3
+# Short labels: three buttons side by side on a 360-px phone.
+STATUS_BUTTONS = [
+    (AttendanceStatus.PRESENT, _("Present")),
+    (AttendanceStatus.EXCUSED, _("Excused")),
+    (AttendanceStatus.UNEXCUSED, _("Unexcused")),
+]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "held_on",
+            "kind",
+            "is_model",
+            "topic",
+            "thematic_plan",
+            "place",
+            "chair",
+            "recorder",
+            "guests",
+            "content",
+            "resolution",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "guests": forms.Textarea(attrs={"rows": 2}),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "resolution": forms.Textarea(attrs={"rows": 3}),
+        }
+        field_classes = {"chair": MemberChoiceField, "recorder": MemberChoiceField}
+
+    def __init__(self, *args, cell, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [m.pk for m in members]
+        for name in ("chair", "recorder"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(pk__in=ids)
+        self.fields["thematic_plan"].queryset = ThematicPlan.objects.filter(cell=cell).order_by(
+            "-year", "-quarter"
+        )
+        self.fields["thematic_plan"].required = False
+        self.fields["guests"].help_text = _("Committee members or cadres from higher levels.")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == MeetingKind.THEMATIC and not cleaned.get("topic"):
+            self.add_error("topic", _("A thematic meeting needs its topic."))
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    """One status (and a reason) per counted member; everyone present unless changed."""
+
+    def __init__(self, *args, members, initial_rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        initial_rows = initial_rows or {}
+        for member in members:
+            status, reason = initial_rows.get(member.pk, (AttendanceStatus.PRESENT, ""))
+            self.fields[f"status_{member.pk}"] = forms.ChoiceField(
+                choices=STATUS_BUTTONS,
+                initial=status,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                label=member.full_name,
+            )
+            self.fields[f"reason_{member.pk}"] = forms.CharField(
+                max_length=200,
+                required=False,
+                initial=reason,
+                label=_("reason"),
+                widget=forms.TextInput(
+                    attrs={"class": "form-control form-control-sm", "placeholder": _("reason")}
+                ),
+            )
+
+    def rows(self):
+        """(member, status bound field, reason bound field, current status) for the template."""
+        for member in self.members:
+            status = self[f"status_{member.pk}"]
+            yield member, status, self[f"reason_{member.pk}"], status.value()
+
+    def attendance(self) -> dict[int, tuple[str, str]]:
+        return {
+            m.pk: (
+                self.cleaned_data[f"status_{m.pk}"] or AttendanceStatus.PRESENT,
+                self.cleaned_data[f"reason_{m.pk}"].strip(),
+            )
+            for m in self.members
+        }
+
+
+class TaskRowForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
+    member = MemberChoiceField(queryset=None, required=False, label=_("member"))
+    text = forms.CharField(max_length=300, required=False, label=_("task"))
+    due_on = forms.DateField(required=False, widget=DateInput(), label=_("due on"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        from members.models import Member
+
+        self.fields["member"].queryset = Member.objects.filter(pk__in=[m.pk for m in members])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("text") and not cleaned.get("member"):
+            self.add_error("member", _("Choose who does the task."))
+        if cleaned.get("member") and not cleaned.get("text"):
+            self.add_error("text", _("Write the task."))
+        return cleaned
+
+
+TaskFormSet = forms.formset_factory(TaskRowForm, extra=TASK_ROWS, max_num=TASK_ROWS)
+
+
+class PlanForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ThematicPlan
+        fields = ["year", "quarter", "topic"]
+        widgets = {"quarter": forms.Select(choices=[(q, q) for q in range(1, 5)])}

@@ -1,0 +1,492 @@
+"""Scoped reads of meetings: rosters, lists, compliance boards and the rule alerts.
+
+Boards (the commune grid, the district board) read monthly rollups only, in a fixed number of
+queries; attendance rows are read for one meeting, or for the alerts about members.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Max
+from django.http import Http404
+
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MonthlyRollup,
+    Task,
+    ThematicPlan,
+    percent,
+)
+from meetings.rules import (
+    ABSENT_IN_A_ROW_LIMIT,
+    FEW_MEETINGS_WINDOWS,
+    GRID_MONTHS,
+    MISSED_MONTH_DAY,
+    REMOVAL_UNEXCUSED_MONTHS,
+    add_months,
+    month_start,
+    previous_quarter,
+    quarter_months,
+    quarter_of,
+)
+from members.selectors import cell_members_on
+from units.access import check_path, scope_for
+from units.models import CELL_KINDS, PATH_END, Unit, UnitKind
+
+# --- Rosters and lookups -------------------------------------------------------------------
+
+
+def is_exempt_on(member, day: date) -> bool:
+    """Exempt from activity on `day` (miễn sinh hoạt): shown apart, left out of the rate."""
+    return member.exempt_since is not None and member.exempt_since <= day
+
+
+def is_away_on(member, day: date) -> bool:
+    """On temporary transfer (chuyển sinh hoạt tạm thời) on `day`.
+
+    Members have no temporary-transfer record yet, so nobody is away; once they do, this is the
+    one place that reads it, and rosters, counts and rates follow.
+    """
+    return False
+
+
+def cell_roster(cell: Unit, day: date) -> tuple[list, list]:
+    """(counted, apart): the cell's members on `day`; apart are those exempt or away."""
+    counted, apart = [], []
+    for member in cell_members_on(cell, day):
+        (apart if is_exempt_on(member, day) or is_away_on(member, day) else counted).append(member)
+    return counted, apart
+
+
+def get_meeting_for_user(user, pk, *, write: bool = False) -> Meeting:
+    """The meeting `pk` if the user may see its cell (404), and edit it when `write` (403)."""
+    meeting = (
+        Meeting.objects.filter(pk=pk)
+        .select_related("cell", "cell__parent", "chair", "recorder", "thematic_plan")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    check_path(user, meeting.cell.path, write=write)
+    return meeting
+
+
+def get_cell_for_user(user, pk, *, write: bool = False) -> Unit:
+    """A party cell the user may see (404 for anything else), and edit when `write` (403)."""
+    unit = Unit.objects.filter(pk=pk, kind__in=CELL_KINDS).select_related("parent").first()
+    if unit is None:
+        # Not a cell, or no such unit: reveal neither.
+        raise Http404
+    check_path(user, unit.path, write=write)
+    return unit
+
+
+def get_task_for_user(user, pk, *, write: bool = False) -> Task:
+    task = Task.objects.filter(pk=pk).select_related("meeting__cell", "member").first()
+    if task is None:
+        raise Http404
+    check_path(user, task.meeting.cell.path, write=write)
+    return task
+
+
+def get_plan_for_user(user, pk) -> ThematicPlan:
+    plan = ThematicPlan.objects.filter(pk=pk).select_related("cell", "cell__parent").first()
+    if plan is None:
+        raise Http404
+    check_path(user, plan.cell.path)
+    return plan
+
+
+def meeting_list(*, user, cell: Unit):
+    """A cell's meetings, newest first (the cell already checked against the user's scope)."""
+    check_path(user, cell.path)
+    return Meeting.objects.filter(cell=cell).select_related("thematic_plan")
+
+
+def meeting_attendance(meeting: Meeting):
+    return list(
+        meeting.attendance.select_related("member").order_by(
+            "is_apart", "member__sort_key", "member_id"
+        )
+    )
+
+
+def task_list(*, user, cell: Unit | None = None, member=None):
+    """Tasks of a cell or of one member, open ones first."""
+    tasks = Task.objects.filter(scope_for(user).visible_q("meeting__cell__path"))
+    if cell is not None:
+        tasks = tasks.filter(meeting__cell=cell)
+    if member is not None:
+        tasks = tasks.filter(member=member)
+    return tasks.select_related("member", "meeting").order_by(
+        "done_on", "due_on", "meeting__held_on", "id"
+    )
+
+
+def plan_list(*, user, unit: Unit):
+    """Thematic plans of the cells at or under `unit`, newest quarter first."""
+    return (
+        ThematicPlan.objects.filter(scope_for(user).visible_q("cell__path"))
+        .filter(cell__path__gte=unit.path, cell__path__lt=unit.path + PATH_END)
+        .select_related("cell", "accepted_by", "registered_by")
+        .order_by("-year", "-quarter", "cell__name")
+    )
+
+
+# --- Compliance ----------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    month: date
+    rollup: MonthlyRollup | None = None
+
+    @property
+    def met(self) -> bool:
+        return bool(self.rollup and self.rollup.regular)
+
+    @property
+    def thematic(self) -> bool:
+        return bool(self.rollup and self.rollup.thematic)
+
+    @property
+    def rate(self) -> float | None:
+        return self.rollup.attendance_rate if self.rollup else None
+
+    @property
+    def state(self) -> str:
+        if self.met or (self.rollup and self.rollup.meetings):
+            return "thematic" if self.thematic else "met"
+        return "missed"
+
+
+@dataclass
+class GridRow:
+    unit: Unit
+    months: list = field(default_factory=list)
+    expected: int = 0
+    present: int = 0
+    met_months: int = 0
+    thematic_quarters: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return percent(self.present, self.expected)
+
+
+def grid_months(today: date, n: int = GRID_MONTHS) -> list[date]:
+    """The last `n` months, this one included, oldest first."""
+    this = month_start(today)
+    return [add_months(this, -i) for i in range(n - 1, -1, -1)]
+
+
+def _rollups(paths_root: str, months: list[date]):
+    return MonthlyRollup.objects.filter(
+        unit__path__gte=paths_root,
+        unit__path__lt=paths_root + PATH_END,
+        month__gte=months[0],
+        month__lte=months[-1],
+    )
+
+
+def commune_grid(*, user, unit: Unit, today: date) -> tuple[list[date], list[GridRow]]:
+    """The cells at or under `unit` × the last 12 months, from rollups: two queries."""
+    check_path(user, unit.path)
+    months = grid_months(today)
+    cells = list(
+        Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS).order_by("name")
+    )
+    by_key = {(r.unit_id, r.month): r for r in _rollups(unit.path, months)}
+    rows = []
+    for cell in cells:
+        row = GridRow(unit=cell)
+        quarters = set()
+        for month in months:
+            rollup = by_key.get((cell.pk, month))
+            row.months.append(GridCell(month=month, rollup=rollup))
+            if rollup:
+                row.expected += rollup.expected
+                row.present += rollup.present
+                row.met_months += 1 if rollup.regular else 0
+                if rollup.thematic:
+                    quarters.add(quarter_of(month))
+        row.thematic_quarters = len(quarters)
+        rows.append(row)
+    return months, rows
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    cells: int = 0
+    cell_months: int = 0  # cells × months in the period
+    met: int = 0  # cell-months with a regular meeting
+    thematic: int = 0
+    good_quality: int = 0
+    meetings: int = 0
+    expected: int = 0
+    present: int = 0
+    unexcused: int = 0
+    met_last_month: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return percent(self.present, self.expected)
+
+    @property
+    def met_share(self) -> float | None:
+        return percent(self.met, self.cell_months)
+
+    @property
+    def quality_share(self) -> float | None:
+        return percent(self.good_quality, self.meetings)
+
+
+def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[BoardRow]]:
+    """Per unit directly under `unit` (communes …), its cells' last 12 months from rollups.
+
+    Three queries whatever the size: the units under it, its cells, the rollups.
+    """
+    check_path(user, unit.path)
+    months = grid_months(today)
+    last_month = add_months(month_start(today), -1)
+    children = list(Unit.objects.filter(parent=unit).active().order_by("kind", "name"))
+    rows = {child.path: BoardRow(unit=child) for child in children}
+    cells = Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS).values_list("path")
+    for (path,) in cells:
+        row = _row_for(rows, path)
+        if row is not None:
+            row.cells += 1
+            row.cell_months += len(months)
+    rollups = _rollups(unit.path, months).values_list(
+        "unit__path",
+        "month",
+        "regular",
+        "thematic",
+        "meetings",
+        "good_quality",
+        "expected",
+        "present",
+        "unexcused",
+    )
+    for path, month, regular, thematic, meetings, good, expected, present, unexcused in rollups:
+        row = _row_for(rows, path)
+        if row is None:
+            continue
+        row.met += 1 if regular else 0
+        row.met_last_month += 1 if regular and month == last_month else 0
+        row.thematic += thematic
+        row.meetings += meetings
+        row.good_quality += good
+        row.expected += expected
+        row.present += present
+        row.unexcused += unexcused
+    return months, list(rows.values())
+
+
+def _row_for(rows: dict, path: str):
+    for prefix, row in rows.items():
+        if path.startswith(prefix):
+            return row
+    return None
+
+
+@dataclass
+class CellCompliance:
+    met_this_month: bool
+    met_last_month: bool
+    thematic_this_quarter: bool
+    last_meeting: date | None
+    months_since_last: int | None
+    months_met: dict  # {window months: months with a meeting}
+    rate_12_months: float | None
+
+
+def cell_compliance(*, cell: Unit, today: date) -> CellCompliance:
+    """A cell's standing today, from its rollups and its last meeting's date (two queries)."""
+    months = grid_months(today)
+    rollups = {r.month: r for r in MonthlyRollup.objects.filter(unit=cell, month__gte=months[0])}
+    this, last = months[-1], months[-2]
+    year, quarter = quarter_of(today)
+    q_first, _q_next = quarter_months(year, quarter)
+    last_day = Meeting.objects.filter(cell=cell, held_on__lte=today).aggregate(d=Max("held_on"))[
+        "d"
+    ]
+    months_met = {}
+    for window, _fewer in FEW_MEETINGS_WINDOWS:
+        months_met[window] = sum(
+            1 for m in months[-window:] if rollups.get(m) and rollups[m].meetings
+        )
+    expected = sum(r.expected for r in rollups.values())
+    present = sum(r.present for r in rollups.values())
+    return CellCompliance(
+        met_this_month=bool(rollups.get(this) and rollups[this].regular),
+        met_last_month=bool(rollups.get(last) and rollups[last].regular),
+        thematic_this_quarter=any(r.thematic for m, r in rollups.items() if m >= q_first),
+        last_meeting=last_day,
+        months_since_last=(
+            (this.year - last_day.year) * 12 + this.month - last_day.month if last_day else None
+        ),
+        months_met=months_met,
+        rate_12_months=percent(present, expected),
+    )
+
+
+# --- Rule alerts ---------------------------------------------------------------------------
+
+
+@dataclass
+class MemberAlert:
+    member: object
+    months: list = field(default_factory=list)  # for removal candidates
+    streak: int = 0  # for absences in a row
+
+
+@dataclass
+class Alerts:
+    removal_candidates: list = field(default_factory=list)
+    absent_in_a_row: list = field(default_factory=list)
+    missed_last_month: list = field(default_factory=list)
+    without_thematic: list = field(default_factory=list)
+    missed_month: date | None = None
+    thematic_quarter: tuple | None = None
+    few_meetings: list = field(default_factory=list)  # (cell, window, months met)
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.removal_candidates)
+            + len(self.absent_in_a_row)
+            + len(self.missed_last_month)
+            + len(self.without_thematic)
+            + len(self.few_meetings)
+        )
+
+
+def _subtree_attendance(unit: Unit, first: date, until: date):
+    return Attendance.objects.filter(
+        is_apart=False,
+        meeting__cell__path__gte=unit.path,
+        meeting__cell__path__lt=unit.path + PATH_END,
+        meeting__held_on__gte=first,
+        meeting__held_on__lte=until,
+        member__status__in=("probationary", "full"),
+    )
+
+
+def removal_candidates(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
+    """Members unexcused in 3 or more distinct months of `year` (Điều lệ Đảng: xóa tên)."""
+    rows = (
+        _subtree_attendance(unit, date(year, 1, 1), min(date(year, 12, 31), today))
+        .filter(status=AttendanceStatus.UNEXCUSED)
+        .values_list("member_id", "meeting__held_on")
+    )
+    months = defaultdict(set)
+    for member_id, day in rows:
+        months[member_id].add(month_start(day))
+    wanted = {k: sorted(v) for k, v in months.items() if len(v) >= REMOVAL_UNEXCUSED_MONTHS}
+    return _member_alerts(wanted, lambda alert, value: setattr(alert, "months", value))
+
+
+def absent_in_a_row(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
+    """Members absent, for any reason, from more than 3 meetings in a row in `year`."""
+    rows = (
+        _subtree_attendance(unit, date(year, 1, 1), min(date(year, 12, 31), today))
+        .order_by("member_id", "meeting__held_on", "meeting_id")
+        .values_list("member_id", "status")
+    )
+    longest, current = defaultdict(int), defaultdict(int)
+    for member_id, status in rows:
+        if status == AttendanceStatus.PRESENT:
+            current[member_id] = 0
+        else:
+            current[member_id] += 1
+            longest[member_id] = max(longest[member_id], current[member_id])
+    wanted = {k: v for k, v in longest.items() if v > ABSENT_IN_A_ROW_LIMIT}
+    return _member_alerts(wanted, lambda alert, value: setattr(alert, "streak", value))
+
+
+def _member_alerts(values: dict, put) -> list[MemberAlert]:
+    from members.models import Member
+
+    alerts = []
+    for member in Member.objects.filter(pk__in=values).select_related("unit"):
+        alert = MemberAlert(member=member)
+        put(alert, values[member.pk])
+        alerts.append(alert)
+    return alerts
+
+
+def cells_missing_month(*, unit: Unit, today: date) -> tuple[date | None, list[Unit]]:
+    """After the 10th, the cells that logged no regular meeting last month (Điều lệ, art. 24)."""
+    if today.day <= MISSED_MONTH_DAY:
+        return None, []
+    month = add_months(month_start(today), -1)
+    met = MonthlyRollup.objects.filter(month=month, regular__gt=0).values("unit_id")
+    cells = (
+        _cells(unit)
+        .exclude(pk__in=met)
+        .exclude(founded_on__gte=add_months(month, 1))
+        .order_by("name")
+    )
+    return month, list(cells)
+
+
+def cells_without_thematic(*, unit: Unit, today: date) -> tuple[tuple, list[Unit]]:
+    """The cells that held no thematic meeting in the last full quarter (HD 12-HD/BTCTW)."""
+    year, quarter = previous_quarter(today)
+    first, after = quarter_months(year, quarter)
+    held = MonthlyRollup.objects.filter(month__gte=first, month__lt=after, thematic__gt=0).values(
+        "unit_id"
+    )
+    cells = _cells(unit).exclude(pk__in=held).exclude(founded_on__gte=after).order_by("name")
+    return (year, quarter), list(cells)
+
+
+def cells_meeting_rarely(*, unit: Unit, today: date) -> list[tuple]:
+    """Cells that met in fewer than N of the last 6 or 12 months (seed 000's chase list)."""
+    months = grid_months(today)
+    counts = defaultdict(lambda: defaultdict(int))
+    for unit_id, month in (
+        _rollups(unit.path, months).filter(meetings__gt=0).values_list("unit_id", "month")
+    ):
+        for window, _fewer in FEW_MEETINGS_WINDOWS:
+            if month >= months[-window]:
+                counts[unit_id][window] += 1
+    result = []
+    for cell in _cells(unit).exclude(founded_on__gte=months[0]).order_by("name"):
+        for window, fewer in reversed(FEW_MEETINGS_WINDOWS):
+            if counts[cell.pk][window] < fewer:
+                result.append((cell, window, counts[cell.pk][window]))
+                break
+    return result
+
+
+def _cells(unit: Unit):
+    return Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS)
+
+
+def alerts_for(*, user, unit: Unit, today: date) -> Alerts:
+    """Every rule alert for `unit` and what lies under it, as of `today`."""
+    check_path(user, unit.path)
+    missed_month, missed = cells_missing_month(unit=unit, today=today)
+    quarter, without = cells_without_thematic(unit=unit, today=today)
+    return Alerts(
+        removal_candidates=removal_candidates(unit=unit, year=today.year, today=today),
+        absent_in_a_row=absent_in_a_row(unit=unit, year=today.year, today=today),
+        missed_last_month=missed,
+        missed_month=missed_month,
+        without_thematic=without,
+        thematic_quarter=quarter,
+        few_meetings=cells_meeting_rarely(unit=unit, today=today),
+    )
+
+
+def board_kind(unit: Unit) -> str:
+    """Which compliance page a unit gets: its cells' grid, or its communes' board."""
+    if unit.kind in (UnitKind.PROVINCIAL, UnitKind.DISTRICT):
+        return "board"
+    return "grid"

@@ -1,0 +1,264 @@
+"""Meeting pages: a cell's meetings, the meeting form, the minutes, tasks, thematic plans,
+the commune grid, the district board and the rule alerts."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from meetings import selectors, services
+from meetings.forms import AttendanceForm, MeetingForm, PlanForm, TaskFormSet
+from meetings.models import PlanStatus
+from meetings.rules import GOOD_QUALITY_RATE, next_quarter
+from members.selectors import get_member_for_user
+from units.access import get_unit_for_user, scope_for
+from units.forms import add_service_errors
+from units.history import history_entries
+
+
+def _today(request) -> date:
+    """Today, or the day given as ?on=dd/mm/yyyy (boards and alerts as of a past day)."""
+    raw = request.GET.get("on", "")
+    try:
+        return date(int(raw[6:10]), int(raw[3:5]), int(raw[0:2]))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def meetings_home(request):
+    """The meetings a user follows: a secretary's cell, or the board of the top unit in sight."""
+    roots = scope_for(request.user).roots
+    if not roots:
+        return render(request, "meetings/home.html", {})
+    unit = roots[0]
+    if unit.is_cell:
+        return redirect("meeting_list", cell_pk=unit.pk)
+    view = "meeting_board" if selectors.board_kind(unit) == "board" else "meeting_grid"
+    return redirect(view, unit_pk=unit.pk)
+
+
+@login_required
+def meeting_list(request, cell_pk):
+    cell = selectors.get_cell_for_user(request.user, cell_pk)
+    today = _today(request)
+    context = {
+        "cell": cell,
+        "meetings": selectors.meeting_list(user=request.user, cell=cell)[:60],
+        "compliance": selectors.cell_compliance(cell=cell, today=today),
+        "alerts": selectors.alerts_for(user=request.user, unit=cell, today=today),
+        "can_edit": scope_for(request.user).can_edit(cell.path),
+        "today": today,
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+def _meeting_form(request, cell, meeting=None):
+    """Shared by log and edit: the minutes, the attendance list of the day, new tasks."""
+    data = request.POST if request.method == "POST" else None
+    initial = {} if meeting else {"held_on": _today(request), "kind": "regular"}
+    form = MeetingForm(data, instance=meeting, initial=initial, cell=cell, members=[])
+    day = meeting.held_on if meeting else initial["held_on"]
+    if data is not None and form.is_valid():
+        day = form.cleaned_data["held_on"]
+    counted, apart = selectors.cell_roster(cell, day)
+    form = MeetingForm(data, instance=meeting, initial=initial, cell=cell, members=counted + apart)
+    rows = {}
+    if meeting is not None:
+        rows = {a.member_id: (a.status, a.reason) for a in meeting.attendance.all()}
+    attendance = AttendanceForm(data, members=counted, initial_rows=rows)
+    tasks = TaskFormSet(data, prefix="task", form_kwargs={"members": counted + apart})
+    if data is not None and form.is_valid() and attendance.is_valid() and tasks.is_valid():
+        fields = {name: form.cleaned_data.get(name) for name in services.MEETING_FIELDS}
+        new_tasks = [
+            services.TaskInput(member=t["member"], text=t["text"], due_on=t["due_on"])
+            for t in tasks.cleaned_data
+            if t.get("text")
+        ]
+        try:
+            saved = services.meeting_save(
+                cell=cell,
+                by=request.user,
+                fields=fields,
+                attendance=attendance.attendance(),
+                tasks=new_tasks,
+                meeting=meeting,
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The meeting of %(day)s was saved: %(present)s/%(expected)s present.")
+                % {
+                    "day": saved.held_on.strftime("%d/%m/%Y"),
+                    "present": saved.present_count,
+                    "expected": saved.expected_count,
+                },
+            )
+            return redirect(saved)
+    context = {
+        "cell": cell,
+        "meeting": meeting,
+        "form": form,
+        "attendance": attendance,
+        "apart": apart,
+        "tasks": tasks,
+        "day": day,
+    }
+    return render(request, "meetings/meeting_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, cell_pk):
+    cell = selectors.get_cell_for_user(request.user, cell_pk, write=True)
+    return _meeting_form(request, cell)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk, write=True)
+    return _meeting_form(request, meeting.cell, meeting)
+
+
+def _meeting_context(request, meeting):
+    rows = selectors.meeting_attendance(meeting)
+    return {
+        "meeting": meeting,
+        "cell": meeting.cell,
+        "present": [r for r in rows if not r.is_apart and r.status == "present"],
+        "absent": [r for r in rows if not r.is_apart and r.status != "present"],
+        "apart": [r for r in rows if r.is_apart],
+        "tasks": list(meeting.tasks.select_related("member")),
+        "quality_rate": GOOD_QUALITY_RATE,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    context = _meeting_context(request, meeting)
+    context["can_edit"] = scope_for(request.user).can_edit(meeting.cell.path)
+    context["history"] = history_entries(meeting)
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_minutes(request, pk):
+    meeting = selectors.get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/meeting_minutes.html", _meeting_context(request, meeting))
+
+
+@login_required
+def cell_tasks(request, cell_pk):
+    cell = selectors.get_cell_for_user(request.user, cell_pk)
+    context = {
+        "cell": cell,
+        "tasks": selectors.task_list(user=request.user, cell=cell),
+        "can_edit": scope_for(request.user).can_edit(cell.path),
+        "today": timezone.localdate(),
+    }
+    return render(request, "meetings/task_list.html", context)
+
+
+@login_required
+def member_tasks(request, member_pk):
+    member = get_member_for_user(request.user, member_pk)
+    context = {
+        "member": member,
+        "cell": member.unit,
+        "tasks": selectors.task_list(user=request.user, member=member),
+        "can_edit": scope_for(request.user).can_edit(member.unit.path),
+        "today": timezone.localdate(),
+    }
+    return render(request, "meetings/task_list.html", context)
+
+
+@login_required
+def task_done(request, pk):
+    task = selectors.get_task_for_user(request.user, pk, write=True)
+    if request.method != "POST":  # after the lookup: out of scope stays 404
+        return HttpResponseNotAllowed(["POST"])
+    services.task_mark_done(task=task, by=request.user)
+    messages.success(request, _("The task was marked done."))
+    return redirect("meeting_cell_tasks", cell_pk=task.meeting.cell_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_plans(request, unit_pk):
+    """A cell registers next quarter's topic here; a committee sees its cells' registrations."""
+    unit = get_unit_for_user(request.user, unit_pk, write=request.method == "POST")
+    scope = scope_for(request.user)
+    year, quarter = next_quarter(timezone.localdate())
+    form = None
+    if unit.is_cell and scope.can_edit(unit.path):
+        form = PlanForm(request.POST or None, initial={"year": year, "quarter": quarter})
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_register(cell=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The thematic topic was registered."))
+            return redirect("meeting_plans", unit_pk=unit.pk)
+    plans = list(selectors.plan_list(user=request.user, unit=unit))
+    for plan in plans:
+        parent = plan.cell.path.rsplit(".", 2)[0] + "."
+        plan.can_accept = (
+            plan.status == PlanStatus.REGISTERED
+            and scope.can_edit(parent)
+            and not scope.is_secretary_only
+        )
+    context = {"unit": unit, "form": form, "plans": plans}
+    return render(request, "meetings/plan_list.html", context)
+
+
+@login_required
+def plan_accept(request, pk):
+    plan = selectors.get_plan_for_user(request.user, pk)
+    if request.method != "POST":  # after the lookup: out of scope stays 404
+        return HttpResponseNotAllowed(["POST"])
+    services.plan_accept(plan=plan, by=request.user)
+    messages.success(request, _("The thematic topic was accepted."))
+    return redirect("meeting_plans", unit_pk=plan.cell.parent_id)
+
+
+@login_required
+def meeting_grid(request, unit_pk):
+    """The cells of a commune (or any committee) × the last 12 months."""
+    unit = get_unit_for_user(request.user, unit_pk)
+    today = _today(request)
+    months, rows = selectors.commune_grid(user=request.user, unit=unit, today=today)
+    context = {"unit": unit, "months": months, "rows": rows, "today": today}
+    return render(request, "meetings/grid.html", context)
+
+
+@login_required
+def meeting_board(request, unit_pk):
+    """The units under a district (or province), each with its cells' last 12 months."""
+    unit = get_unit_for_user(request.user, unit_pk)
+    today = _today(request)
+    months, rows = selectors.district_board(user=request.user, unit=unit, today=today)
+    context = {"unit": unit, "months": months, "rows": rows, "today": today}
+    return render(request, "meetings/board.html", context)
+
+
+@login_required
+def meeting_alerts(request, unit_pk):
+    unit = get_unit_for_user(request.user, unit_pk)
+    today = _today(request)
+    alerts = selectors.alerts_for(user=request.user, unit=unit, today=today)
+    return render(request, "meetings/alerts.html", {"unit": unit, "alerts": alerts, "today": today})

@@ -1,0 +1,62 @@
+"""Helpers for the meeting tests: members in a cell, meetings logged through the service, and
+the POST a secretary's phone sends."""
+
+from datetime import date
+
+from meetings import services
+from meetings.models import AttendanceStatus, MeetingKind
+from tests.factories import MemberFactory
+
+TASK_ROWS = 3
+
+
+def members_in(cell, n: int, **fields):
+    """`n` full members of `cell`, admitted long before any meeting of the tests."""
+    return MemberFactory.create_batch(n, unit=cell, admitted_on=date(2000, 5, 19), **fields)
+
+
+def log_meeting(
+    cell,
+    by,
+    day: date,
+    *,
+    absent: dict | None = None,
+    kind: str = MeetingKind.REGULAR,
+    topic: str = "",
+    **fields,
+):
+    """A meeting logged through the service; `absent` maps members to a status."""
+    attendance = {m.pk: (status, "") for m, status in (absent or {}).items()}
+    values = {"held_on": day, "kind": kind, "topic": topic, "is_model": False, **fields}
+    return services.meeting_save(cell=cell, by=by, fields=values, attendance=attendance)
+
+
+def form_data(day: date, members=(), *, statuses=None, reasons=None, version=None, **fields):
+    """What the meeting form posts: every member present unless `statuses` says otherwise."""
+    statuses = statuses or {}
+    reasons = reasons or {}
+    data = {
+        "held_on": day.strftime("%d/%m/%Y"),
+        "kind": MeetingKind.REGULAR,
+        "topic": "",
+        "place": "Nhà văn hóa bản",
+        "chair": "",
+        "recorder": "",
+        "guests": "",
+        "content": "Đánh giá kết quả tháng, triển khai nhiệm vụ tháng tới.",
+        "resolution": "Thống nhất các nhiệm vụ đã đề ra.",
+        "thematic_plan": "",
+        "task-TOTAL_FORMS": str(TASK_ROWS),
+        "task-INITIAL_FORMS": "0",
+        "task-MIN_NUM_FORMS": "0",
+        "task-MAX_NUM_FORMS": str(TASK_ROWS),
+    }
+    if version is not None:
+        data["version"] = str(version)
+    for member in members:
+        data[f"status_{member.pk}"] = statuses.get(member, AttendanceStatus.PRESENT)
+        data[f"reason_{member.pk}"] = reasons.get(member, "")
+    for i in range(TASK_ROWS):
+        data.update({f"task-{i}-member": "", f"task-{i}-text": "", f"task-{i}-due_on": ""})
+    data.update(fields)
+    return data

@@ -1,0 +1,192 @@
+"""Logging a meeting: the form on a cell, stored counts, rollups, editing safely, access."""
+
+import re
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from meetings.models import Attendance, AttendanceStatus, Meeting, MonthlyRollup, Task
+from meetings.services import STALE_MESSAGE, recompute_rollups
+from tests.meetings.factories import form_data, log_meeting, members_in
+
+DAY = date(2026, 3, 14)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(date(2026, 3, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def twenty(tree):
+    return members_in(tree.cell_a1, 20)
+
+
+def test_form_lists_the_cells_members_all_present(tree, secretary_a, client_for, twenty):
+    page = client_for(secretary_a).get(reverse("meeting_create", args=[tree.cell_a1.pk]))
+    html = page.content.decode()
+    assert len(re.findall(r'value="present"[^>]*checked', html)) == 20
+    assert all(m.full_name in html for m in twenty)
+
+
+def test_exempt_members_are_shown_apart_and_left_out_of_the_rate(
+    tree, secretary_a, client_for, twenty
+):
+    exempt = members_in(tree.cell_a1, 1, full_name="Lò Văn Miễn", exempt_since=date(2020, 1, 1))[0]
+    client = client_for(secretary_a)
+    page = client.get(reverse("meeting_create", args=[tree.cell_a1.pk])).content.decode()
+    assert f'name="status_{exempt.pk}"' not in page and "Lò Văn Miễn" in page
+    client.post(reverse("meeting_create", args=[tree.cell_a1.pk]), form_data(DAY, twenty))
+    meeting = Meeting.objects.get()
+    assert (meeting.expected_count, meeting.apart_count) == (20, 1)
+
+
+def test_secretary_logs_a_meeting_and_sees_17_of_20_present(tree, secretary_a, client_for, twenty):
+    statuses = {
+        twenty[0]: AttendanceStatus.EXCUSED,
+        twenty[1]: AttendanceStatus.EXCUSED,
+        twenty[2]: AttendanceStatus.UNEXCUSED,
+    }
+    client = client_for(secretary_a)
+    response = client.post(
+        reverse("meeting_create", args=[tree.cell_a1.pk]),
+        form_data(DAY, twenty, statuses=statuses, reasons={twenty[0]: "Đi nương"}),
+        follow=True,
+    )
+    assert "17/20" in response.content.decode() and "(85%)" in response.content.decode()
+    meeting = Meeting.objects.get()
+    assert (meeting.present_count, meeting.excused_count, meeting.unexcused_count) == (17, 2, 1)
+
+
+def test_stored_counts_match_the_attendance_rows(tree, secretary_a, twenty):
+    meeting = log_meeting(
+        tree.cell_a1, secretary_a, DAY, absent={twenty[5]: AttendanceStatus.UNEXCUSED}
+    )
+    rows = Attendance.objects.filter(meeting=meeting, is_apart=False)
+    assert rows.count() == meeting.expected_count == 20
+    assert rows.filter(status="present").count() == meeting.present_count == 19
+
+
+def test_a_save_upserts_the_monthly_rollup_in_the_same_transaction(tree, secretary_a, twenty):
+    log_meeting(tree.cell_a1, secretary_a, DAY, absent={twenty[0]: AttendanceStatus.EXCUSED})
+    log_meeting(tree.cell_a1, secretary_a, date(2026, 3, 2), kind="thematic", topic="Học tập")
+    rollup = MonthlyRollup.objects.get(unit=tree.cell_a1, month=date(2026, 3, 1))
+    assert (rollup.meetings, rollup.regular, rollup.thematic) == (2, 1, 1)
+    assert (rollup.expected, rollup.present, rollup.good_quality) == (40, 39, 2)
+
+
+def test_moving_a_meeting_to_another_month_moves_its_rollup(tree, secretary_a, twenty):
+    meeting = log_meeting(tree.cell_a1, secretary_a, DAY)
+    log_meeting_fields = {"held_on": date(2026, 2, 10), "kind": "regular", "topic": ""}
+    from meetings import services
+
+    services.meeting_save(
+        cell=tree.cell_a1,
+        by=secretary_a,
+        fields=log_meeting_fields,
+        attendance={},
+        meeting=meeting,
+        version=meeting.version,
+    )
+    months = list(MonthlyRollup.objects.values_list("month", flat=True))
+    assert months == [date(2026, 2, 1)]
+
+
+def test_recompute_rollups_finds_nothing_to_fix_after_saves(tree, secretary_a, twenty):
+    log_meeting(tree.cell_a1, secretary_a, DAY)
+    assert recompute_rollups() == []
+
+
+def test_recompute_rollups_reports_and_fixes_a_wrong_rollup(tree, secretary_a, twenty):
+    log_meeting(tree.cell_a1, secretary_a, DAY)
+    MonthlyRollup.objects.update(present=3)
+    assert len(recompute_rollups()) == 1
+    assert MonthlyRollup.objects.get().present == 20
+
+
+def test_thematic_meeting_needs_a_topic(tree, secretary_a, client_for, twenty):
+    url = reverse("meeting_create", args=[tree.cell_a1.pk])
+    response = client_for(secretary_a).post(url, form_data(DAY, twenty, kind="thematic"))
+    assert response.status_code == 200
+    assert Meeting.objects.count() == 0
+
+
+def test_tasks_are_saved_with_the_meeting(tree, secretary_a, client_for, twenty):
+    data = form_data(DAY, twenty)
+    data.update(
+        {"task-0-member": twenty[3].pk, "task-0-text": "Vận động hộ nghèo", "task-0-due_on": ""}
+    )
+    client_for(secretary_a).post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
+    assert Task.objects.get().member == twenty[3]
+
+
+def test_editing_changes_attendance_and_leaves_history(tree, secretary_a, client_for, twenty):
+    meeting = log_meeting(tree.cell_a1, secretary_a, DAY)
+    data = form_data(
+        DAY, twenty, statuses={twenty[4]: AttendanceStatus.EXCUSED}, version=meeting.version
+    )
+    client_for(secretary_a).post(reverse("meeting_edit", args=[meeting.pk]), data)
+    meeting.refresh_from_db()
+    assert meeting.present_count == 19
+    row = Attendance.objects.get(meeting=meeting, member=twenty[4])
+    assert row.history.count() == 2 and meeting.history.count() == 2
+
+
+def test_second_of_two_concurrent_saves_is_refused_and_nothing_is_lost(
+    tree, secretary_a, commune_staff_a, client_for, twenty
+):
+    meeting = log_meeting(tree.cell_a1, secretary_a, DAY)
+    url = reverse("meeting_edit", args=[meeting.pk])
+    first, second = client_for(secretary_a), client_for(commune_staff_a)
+    opened = meeting.version  # both tabs opened the form at this version
+    assert f'value="{opened}"' in first.get(url).content.decode()
+    first.post(url, form_data(DAY, twenty, version=opened, content="Nội dung của tab một"))
+    refused = second.post(url, form_data(DAY, twenty, version=opened, content="Tab hai"))
+    assert gettext(STALE_MESSAGE) in refused.content.decode()
+    assert Meeting.objects.get().content == "Nội dung của tab một"
+
+
+def test_a_save_without_the_version_it_was_opened_at_is_refused(tree, secretary_a, twenty):
+    from django.core.exceptions import ValidationError
+
+    from meetings import services
+
+    meeting = log_meeting(tree.cell_a1, secretary_a, DAY)
+    with pytest.raises(ValidationError):
+        services.meeting_save(
+            cell=tree.cell_a1,
+            by=secretary_a,
+            fields={"held_on": DAY, "kind": "regular"},
+            attendance={},
+            meeting=meeting,
+            version=None,
+        )
+
+
+def test_meeting_page_and_minutes_show_the_absent_with_reasons(
+    tree, secretary_a, client_for, twenty
+):
+    client = client_for(secretary_a)
+    client.post(
+        reverse("meeting_create", args=[tree.cell_a1.pk]),
+        form_data(
+            DAY,
+            twenty,
+            statuses={twenty[0]: AttendanceStatus.EXCUSED},
+            reasons={twenty[0]: "Ốm nằm viện"},
+        ),
+    )
+    meeting = Meeting.objects.get()
+    minutes = client.get(reverse("meeting_minutes", args=[meeting.pk])).content.decode()
+    assert twenty[0].full_name in minutes and "Ốm nằm viện" in minutes
+
+
+def test_future_meeting_is_refused(tree, secretary_a, client_for, twenty):
+    url = reverse("meeting_create", args=[tree.cell_a1.pk])
+    client_for(secretary_a).post(url, form_data(date(2026, 4, 1), twenty))
+    assert Meeting.objects.count() == 0
