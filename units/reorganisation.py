@@ -17,7 +17,7 @@ from simple_history.utils import bulk_update_with_history
 
 from members.models import Member
 from members.services import members_move
-from units.access import scope_for
+from units.access import paths_q, scope_for
 from units.models import (
     CELL_KINDS,
     Assignment,
@@ -94,11 +94,10 @@ def _move_children(source: Unit, target: Unit, on: date, by) -> int:
         child.parent = target
         child._history_user = by
     bulk_update_with_history(children, Unit, ["parent"], default_user=by)
-    old = Unit.objects.subtree(source.path).exclude(pk=source.pk)
-    UnitVersion.objects.subtree(source.path).exclude(unit=source).filter(
-        valid_to__isnull=True
-    ).update(valid_to=on)
-    old.update(
+    # Only the subtrees of the children that move: dissolved children stay where they ended.
+    moving = paths_q([c.path for c in children], "path")
+    UnitVersion.objects.filter(moving, valid_to__isnull=True).update(valid_to=on)
+    Unit.objects.filter(moving).update(
         path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
         depth=F("depth") + (target.depth - source.depth),
     )
@@ -123,6 +122,16 @@ def _end(unit: Unit, on: date, by) -> None:
 def reorg_found(*, parent: Unit, on: date, decision_number: str, note: str = "", by, **fields):
     """Thành lập: a new unit under `parent` from `on`."""
     _require_structure_edit(by, parent)
+    since = (
+        UnitVersion.objects.filter(unit=parent, valid_to__isnull=True)
+        .values_list("valid_from", flat=True)
+        .first()
+    )
+    if since and on < since:
+        raise ValidationError(
+            _("A later change of these units is recorded on %(day)s; enter changes in date order.")
+            % {"day": since.strftime("%d/%m/%Y")}
+        )
     fields.setdefault("founded_on", on)
     unit = unit_create(parent=parent, by=by, effective_on=on, **fields)
     summary = _("%(unit)s founded under %(parent)s.") % {"unit": unit.name, "parent": parent.name}
@@ -173,6 +182,16 @@ def reorg_move(*, unit: Unit, new_parent: Unit, on: date, decision_number: str, 
     subtree_units = Unit.objects.subtree(unit.path).active().count()
     members = Member.objects.active().in_subtree(unit.path).count()
     unit = unit_move(unit=unit, new_parent=new_parent, by=by, effective_on=on)
+    # A village cell takes its villages along to the commune it now belongs to.
+    commune = next(
+        (u for u in Unit.objects.filter(pk__in=unit.ancestor_ids, kind=UnitKind.COMMUNE)),
+        None,
+    )
+    villages = list(Village.objects.filter(cell=unit).exclude(commune=commune))
+    if commune is not None and villages:
+        for village in villages:
+            village.commune = commune
+        bulk_update_with_history(villages, Village, ["commune"], default_user=by)
     summary = _("%(unit)s moved from %(old)s to %(new)s.") % {
         "unit": unit.name,
         "old": old_parent.name if old_parent else "—",
@@ -189,6 +208,11 @@ def reorg_move(*, unit: Unit, new_parent: Unit, on: date, decision_number: str, 
         ngettext("%(n)d member goes with it.", "%(n)d members go with it.", members)
         % {"n": members},
     ]
+    if commune is not None and villages:
+        details.append(
+            _("Villages %(villages)s pass to %(commune)s with their cell.")
+            % {"villages": ", ".join(v.name for v in villages), "commune": commune.name}
+        )
     return _record(
         ReorgKind.MOVE,
         on=on,
@@ -208,7 +232,7 @@ def reorg_move(*, unit: Unit, new_parent: Unit, on: date, decision_number: str, 
 def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
     """Members, villages, sub-units, officers and roles of `source` pass to `into`."""
     details = []
-    members = list(Member.objects.filter(unit=source))
+    members = list(Member.objects.active().filter(unit=source))
     if members:
         members_move(members=members, to_unit=into, on=on, by=by)
         details.append(
@@ -216,6 +240,12 @@ def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
             % {"n": len(members), "into": into.name}
         )
     villages = list(Village.objects.filter(commune=source))
+    clash = Village.objects.filter(commune=into, name__in=[v.name for v in villages])
+    if clash.exists():
+        raise ValidationError(
+            _("%(into)s already has villages named %(names)s; rename them before the merger.")
+            % {"into": into.name, "names": ", ".join(clash.values_list("name", flat=True))}
+        )
     covered = list(Village.objects.filter(cell=source))
     for village in villages:
         village.commune = into

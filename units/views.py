@@ -30,7 +30,16 @@ from units.forms import (
     add_service_errors,
 )
 from units.history import history_entries
-from units.models import Officer, ReorgEventUnit, ReorgKind, Term, Unit, UnitKind, Village
+from units.models import (
+    Officer,
+    OfficerRole,
+    ReorgEventUnit,
+    ReorgKind,
+    Term,
+    Unit,
+    UnitKind,
+    Village,
+)
 from units.selectors import unit_node, unit_tree, village_coverage
 
 VILLAGE_FIELDS = ("name", "kind", "cell")
@@ -79,6 +88,18 @@ def unit_detail(request, pk):
         .select_related("member", "term")
         .order_by("role", "starts_on"),
         "can_manage": can_reorganise,
+        # Seed 001 counts the cell secretaries who are also village heads.
+        "secretaries_heading_villages": (
+            0
+            if unit.is_cell
+            else Officer.objects.filter(
+                unit__path__gte=unit.path,
+                unit__path__lt=unit.path + "~",
+                role=OfficerRole.SECRETARY,
+                is_village_head=True,
+                ends_on__isnull=True,
+            ).count()
+        ),
         "reorganisations": (
             [(k, label) for k, label in REORG_LABELS.items() if _applies(k, unit)]
             if can_reorganise

@@ -60,7 +60,19 @@ from units.demo.data import (
     E,
     OrgSpec,
 )
-from units.models import PATH_END, Assignment, Unit, UnitCategory, UnitKind, Village, VillageKind
+from units.models import (
+    CELL_KINDS,
+    PATH_END,
+    Assignment,
+    Officer,
+    OfficerRole,
+    Term,
+    Unit,
+    UnitCategory,
+    UnitKind,
+    Village,
+    VillageKind,
+)
 from units.reorganisation import reorg_move, reorg_reform_2025, reorg_rename, reorg_split
 from units.services import assignment_create, assignment_delete, unit_create
 from units.vietnamese import name_sort_key, strip_diacritics
@@ -760,9 +772,59 @@ def build_demo() -> DemoSummary:
     wrong = summary.check()
     if wrong:
         raise RuntimeError("Demo figures differ from seed 001: " + "; ".join(wrong))
+    appoint_secretaries(district, users["quantri"])
+    from meetings.demo import build_meetings  # meetings depend on units, not the reverse
+
+    build_meetings(district, SEED)  # up to the seed's date, before the later reorganisations
     replay_reorganisations(district, users)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# Seed 001: "bố trí, sắp xếp 20 bí thư chi bộ đồng thời là trưởng bản".
+SECRETARIES_HEADING_VILLAGES = 20
+TERM_2020 = ("2020-2025", date(2020, 5, 1), date(2025, 6, 30))
+
+
+def appoint_secretaries(district: Unit, by) -> None:
+    """A secretary for every cell in the 2020-2025 term: its longest-serving full member (the
+    demo secretary's login is the first member of Lồng Thàng), 20 of them also village heads."""
+    name, starts, ends = TERM_2020
+    cells = list(Unit.objects.subtree(district.path).filter(kind__in=CELL_KINDS).order_by("path"))
+    bulk_create_with_history(
+        [Term(unit=c, name=name, starts_on=starts, ends_on=ends) for c in cells],
+        Term,
+        default_user=by,
+    )
+    term_of = {t.unit_id: t for t in Term.objects.filter(unit__in=cells, name=name)}
+    firsts = {}
+    for member in (
+        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL)
+        .order_by("unit_id", "pk")
+        .only("pk", "unit_id", "admitted_on")
+    ):
+        firsts.setdefault(member.unit_id, member)
+    officers = []
+    village_cells = 0
+    for cell in cells:
+        member = firsts.get(cell.pk)
+        if member is None:
+            continue
+        head = (
+            cell.category == UnitCategory.VILLAGE and village_cells < SECRETARIES_HEADING_VILLAGES
+        )
+        village_cells += head
+        officers.append(
+            Officer(
+                unit=cell,
+                member=member,
+                role=OfficerRole.SECRETARY,
+                term=term_of[cell.pk],
+                starts_on=max(starts, member.admitted_on),
+                is_village_head=head,
+            )
+        )
+    bulk_create_with_history(officers, Officer, default_user=by)
 
 
 def _cell_name(village: Village) -> str:
