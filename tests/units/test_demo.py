@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from units.models import Unit
+from units.models import Unit, UnitKind
 from units.services import subtree_paths_consistent
 
 
@@ -19,14 +19,33 @@ def demo(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_district_admin_home_shows_the_published_figures_of_sin_ho(demo, client):
+def test_district_page_as_of_the_seed_date_shows_the_published_figures_of_sin_ho(demo, client):
     client.force_login(User.objects.get(username="huyen_admin"))
+    district = Unit.objects.get(kind=UnitKind.DISTRICT)
 
-    text = _text(client.get("/"))
+    text = _text(client.get(f"/units/{district.pk}/?as_of=26/10/2020"))
 
     assert "55 tổ chức cơ sở đảng" in text
     assert "22 đảng bộ cấp xã" in text
     assert "310 chi bộ trực thuộc" in text and "3.882 Đảng viên" in text
+
+
+def test_after_the_2025_reform_the_admin_home_is_the_province_with_the_split_cells(demo, client):
+    client.force_login(User.objects.get(username="huyen_admin"))
+
+    text = _text(client.get("/"))
+
+    assert "Tỉnh ủy Lai Châu" in text and "55 tổ chức cơ sở đảng" in text
+    assert "312 chi bộ trực thuộc" in text and "3.882 Đảng viên" in text
+
+
+def test_demo_district_lists_its_reorganisations(demo, client):
+    client.force_login(User.objects.get(username="huyen_admin"))
+    district = Unit.objects.get(kind=UnitKind.DISTRICT)
+
+    text = _text(client.get(f"/units/{district.pk}/"))
+
+    assert "2215-QĐ/TU" in text and "01/07/2025" in text
 
 
 def test_pa_tan_commune_page_shows_18_cells_and_170_members(demo, client):
