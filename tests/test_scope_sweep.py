@@ -17,7 +17,7 @@ from meetings.models import Meeting, Task, ThematicPlan
 from members.models import Member
 from tests.factories import MemberFactory, VillageFactory, persona
 from tests.meetings.factories import log_meeting
-from units.models import Role, Unit, UnitKind, Village
+from units.models import Officer, ReorgEvent, ReorgKind, Role, Unit, UnitKind, Village
 
 SKIPPED_NAMES = {"login", "logout"}
 SKIPPED_NAMESPACES = {"admin"}
@@ -76,6 +76,25 @@ def _new_plan(unit) -> dict:
     return {"year": 2026, "quarter": 4, "topic": "Chủ đề lạ"}
 
 
+def _reorganise(unit) -> dict:
+    return {
+        "effective_on": "01/06/2026",
+        "decision_number": "99-QĐ/TU",
+        "name": "Tên lạ",
+        "kind": UnitKind.SUB_CELL,
+        "category": "village",
+        "confirm": "1",
+    }
+
+
+def _new_officer(unit) -> dict:
+    return {"role": "secretary", "starts_on": "01/01/2026", "member": ""}
+
+
+def _new_term(unit) -> dict:
+    return {"name": "2026-2031", "starts_on": "01/01/2026"}
+
+
 # url name: {id kwarg: (which objects of commune B fill it, what a POST sends)}
 ID_PATTERNS = {
     "unit_detail": {"pk": ("units", _unit_edit)},
@@ -98,7 +117,13 @@ ID_PATTERNS = {
     "meeting_grid": {"unit_pk": ("units", _nothing)},
     "meeting_board": {"unit_pk": ("units", _nothing)},
     "meeting_alerts": {"unit_pk": ("units", _nothing)},
+    "unit_reorganise": {"pk": ("units", _reorganise)},
+    "officer_create": {"pk": ("units", _new_officer)},
+    "officer_end": {"pk": ("officers", _nothing)},
+    "term_create": {"pk": ("units", _new_term)},
 }
+# Patterns that also take a word, not an id: every value is swept.
+OTHER_KWARGS = {"unit_reorganise": {"kind": [k.value for k in ReorgKind]}}
 
 
 def project_patterns(patterns=None, prefix="", kwargs=()):
@@ -119,7 +144,21 @@ def project_patterns(patterns=None, prefix="", kwargs=()):
 
 
 def id_patterns():
-    return [(route, name, kw) for route, name, kw in project_patterns() if kw]
+    """(route, name, id kwargs): the other kwargs (OTHER_KWARGS) are not ids."""
+    return [
+        (route, name, tuple(k for k in kw if k not in OTHER_KWARGS.get(name, {})))
+        for route, name, kw in project_patterns()
+        if kw
+    ]
+
+
+def _variants(name):
+    """Each combination of the pattern's non-id kwargs ({} when it has none)."""
+    other = OTHER_KWARGS.get(name, {})
+    if not other:
+        return [{}]
+    ((key, values),) = other.items()
+    return [{key: value} for value in values]
 
 
 @pytest.fixture
@@ -132,6 +171,9 @@ def commune_b(tree):
     secretary_b = persona(tree.cell_b1, Role.SECRETARY, "Giàng A Sử", "su.ga.sweep")
     meeting = log_meeting(tree.cell_b1, secretary_b, date(2026, 1, 10))
     task = Task.objects.create(meeting=meeting, member=member, text="Vận động hộ nghèo")
+    officer = Officer.objects.create(
+        unit=tree.cell_b1, member=member, role="secretary", starts_on=date(2025, 1, 1)
+    )
     plan = ThematicPlan.objects.create(cell=tree.cell_b1, year=2026, quarter=2, topic="Chủ đề")
     return {
         "units": [tree.commune_b, tree.cell_b1],
@@ -140,6 +182,7 @@ def commune_b(tree):
         "meetings": [meeting],
         "tasks": [task],
         "plans": [plan],
+        "officers": [officer],
     }
 
 
@@ -153,6 +196,8 @@ def snapshot(objects) -> dict:
             Meeting.objects.count(),
             Task.objects.count(),
             ThematicPlan.objects.count(),
+            Officer.objects.count(),
+            ReorgEvent.objects.count(),
         ),
     }
     for group in objects.values():
@@ -185,8 +230,8 @@ def test_no_page_with_an_id_opens_commune_b_to_commune_a(
     for _route, name, kwargs in patterns:
         (kwarg,) = kwargs  # every pattern of the map takes one id
         group, payload = ID_PATTERNS[name][kwarg]
-        for obj in commune_b[group]:
-            url = reverse(name, kwargs={kwarg: obj.pk})
+        for obj, extra in ((o, x) for o in commune_b[group] for x in _variants(name)):
+            url = reverse(name, kwargs={kwarg: obj.pk, **extra})
             for who, user in personas.items():
                 client = client_for(user)
                 for method in ("get", "post"):
@@ -220,8 +265,9 @@ def test_pages_without_an_id_show_nothing_of_commune_b(
 def test_every_page_but_login_requires_login(commune_b, client):
     login = reverse("login")
     open_pages = []
-    for _route, name, kwargs in project_patterns():
+    for _route, name, kwargs in id_patterns() + [p for p in project_patterns() if not p[2]]:
         ids = {kw: commune_b[ID_PATTERNS[name][kw][0]][0].pk for kw in kwargs}
+        ids.update(_variants(name)[0])
         url = reverse(name, kwargs=ids)
         for method in ("get", "post"):
             response = getattr(client, method)(url)

@@ -5,11 +5,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from members.selectors import member_list
 from units import reorganisation, services
@@ -299,11 +299,12 @@ def officer_create(request, pk):
 
 
 @login_required
-@require_POST
 def officer_end(request, pk):
     officer = get_object_or_404(
         Officer.objects.filter(scope_for(request.user).visible_q("unit__path")), pk=pk
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     _check_structure_edit(request.user, officer.unit.parent or officer.unit)
     form = AsOfForm(request.POST)
     services.officer_end(officer=officer, ends_on=form.day or date.today(), by=request.user)
