@@ -22,13 +22,17 @@ from units.forms import add_service_errors
 from units.history import history_entries
 
 
-def _today(request) -> date:
-    """Today, or the day given as ?on=dd/mm/yyyy (boards and alerts as of a past day)."""
-    raw = request.GET.get("on", "")
+def _as_of(request) -> date | None:
+    """The day given as ?as_of=dd/mm/yyyy (boards and alerts as they stood then), if any."""
+    raw = request.GET.get("as_of", "")
     try:
         return date(int(raw[6:10]), int(raw[3:5]), int(raw[0:2]))
     except ValueError:
-        return timezone.localdate()
+        return None
+
+
+def _today(request) -> date:
+    return _as_of(request) or timezone.localdate()
 
 
 @login_required
@@ -55,6 +59,7 @@ def meeting_list(request, cell_pk):
         "alerts": selectors.alerts_for(user=request.user, unit=cell, today=today),
         "can_edit": scope_for(request.user).can_edit(cell.path),
         "today": today,
+        "as_of": _as_of(request),
     }
     return render(request, "meetings/meeting_list.html", context)
 
@@ -243,6 +248,7 @@ def meeting_grid(request, unit_pk):
     today = _today(request)
     months, rows = selectors.commune_grid(user=request.user, unit=unit, today=today)
     context = {"unit": unit, "months": months, "rows": rows, "today": today}
+    context["as_of"] = _as_of(request)
     return render(request, "meetings/grid.html", context)
 
 
@@ -253,6 +259,7 @@ def meeting_board(request, unit_pk):
     today = _today(request)
     months, rows = selectors.district_board(user=request.user, unit=unit, today=today)
     context = {"unit": unit, "months": months, "rows": rows, "today": today}
+    context["as_of"] = _as_of(request)
     return render(request, "meetings/board.html", context)
 
 

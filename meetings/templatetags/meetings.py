@@ -13,8 +13,14 @@ register = template.Library()
 @register.inclusion_tag("meetings/includes/unit_panel.html", takes_context=True)
 def meetings_panel(context, unit):
     user = context["request"].user
-    today = timezone.localdate()
-    panel = {"unit": unit, "today": today, "can_edit": scope_for(user).can_edit(unit.path)}
+    as_of = getattr(context.get("as_of"), "day", None)  # the unit page's "figures as of" date
+    today = as_of or timezone.localdate()
+    panel = {
+        "unit": unit,
+        "today": today,
+        "as_of": as_of,
+        "can_edit": scope_for(user).can_edit(unit.path),
+    }
     if unit.is_cell:
         panel["recent"] = list(selectors.meeting_list(user=user, cell=unit)[:3])
         panel["alerts"] = selectors.alerts_for(user=user, unit=unit, today=today)

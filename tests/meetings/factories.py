@@ -12,7 +12,7 @@ TASK_ROWS = 3
 
 def members_in(cell, n: int, **fields):
     """`n` full members of `cell`, admitted long before any meeting of the tests."""
-    return MemberFactory.create_batch(n, unit=cell, admitted_on=date(2000, 5, 19), **fields)
+    return MemberFactory.create_batch(n, unit=cell, **{"admitted_on": date(2000, 5, 19), **fields})
 
 
 def log_meeting(

@@ -190,3 +190,16 @@ def test_future_meeting_is_refused(tree, secretary_a, client_for, twenty):
     url = reverse("meeting_create", args=[tree.cell_a1.pk])
     client_for(secretary_a).post(url, form_data(date(2026, 4, 1), twenty))
     assert Meeting.objects.count() == 0
+
+
+def test_recompute_command_reports_a_difference_and_fixes_it(tree, secretary_a, twenty):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    log_meeting(tree.cell_a1, secretary_a, DAY)
+    MonthlyRollup.objects.update(expected=1)
+    out = StringIO()
+    call_command("recompute_rollups", stdout=out)
+    assert "03/2026" in out.getvalue()
+    assert MonthlyRollup.objects.get().expected == 20
