@@ -29,7 +29,7 @@ PAGES = {
     "unit tree": ("district_admin", "unit_tree", None, 11),
     "commune page": ("district_admin", "unit_detail", "commune_a", 15),
     # the meetings block adds recent meetings and the cell's rule alerts
-    "cell page": ("secretary_a", "unit_detail", "cell_a1", 20),
+    "cell page": ("secretary_a", "unit_detail", "cell_a1", 22),
     "district admin home": ("district_admin", "home", None, 11),
     "secretary home": ("secretary_a", "home", None, 11),
     "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),
