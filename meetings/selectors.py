@@ -115,6 +115,15 @@ def meeting_attendance(meeting: Meeting):
     )
 
 
+def attendance_changes(meeting: Meeting, limit: int = 50) -> list:
+    """Attendance changed after the meeting was logged: whose status, to what, who, when."""
+    return list(
+        Attendance.history.filter(meeting_id=meeting.pk, history_type__in=["~", "-"])
+        .select_related("member", "history_user")
+        .order_by("-history_date")[:limit]
+    )
+
+
 def task_list(*, user, cell: Unit | None = None, member=None):
     """Tasks of a cell or of one member, open ones first."""
     tasks = Task.objects.filter(scope_for(user).visible_q("meeting__cell__path"))

@@ -155,6 +155,7 @@ def meeting_detail(request, pk):
     context = _meeting_context(request, meeting)
     context["can_edit"] = scope_for(request.user).can_edit(meeting.cell.path)
     context["history"] = history_entries(meeting)
+    context["attendance_changes"] = selectors.attendance_changes(meeting)
     return render(request, "meetings/meeting_detail.html", context)
 
 

@@ -137,6 +137,18 @@ def test_editing_changes_attendance_and_leaves_history(tree, secretary_a, client
     assert row.history.count() == 2 and meeting.history.count() == 2
 
 
+def test_meeting_page_lists_who_changed_the_attendance(tree, secretary_a, client_for, twenty):
+    meeting = log_meeting(tree.cell_a1, secretary_a, DAY)
+    data = form_data(
+        DAY, twenty, statuses={twenty[4]: AttendanceStatus.UNEXCUSED}, version=meeting.version
+    )
+    client = client_for(secretary_a)
+    client.post(reverse("meeting_edit", args=[meeting.pk]), data)
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    section = page.split("attendance-changes")[1]
+    assert twenty[4].full_name in section and "Lò Thị Hương" in section
+
+
 def test_second_of_two_concurrent_saves_is_refused_and_nothing_is_lost(
     tree, secretary_a, commune_staff_a, client_for, twenty
 ):
