@@ -264,10 +264,11 @@ def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[B
     months = grid_months(today)
     last_month = add_months(month_start(today), -1)
     children = list(Unit.objects.filter(parent=unit).active().order_by("kind", "name"))
-    rows = {child.path: BoardRow(unit=child) for child in children}
+    rows = {str(child.pk): BoardRow(unit=child) for child in children}
+    start = len(unit.path)
     cells = Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS).values_list("path")
     for (path,) in cells:
-        row = _row_for(rows, path)
+        row = rows.get(path[start:].split(".", 1)[0])
         if row is not None:
             row.cells += 1
             row.cell_months += len(months)
@@ -283,7 +284,8 @@ def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[B
         "unexcused",
     )
     for path, month, regular, thematic, meetings, good, expected, present, unexcused in rollups:
-        row = _row_for(rows, path)
+        # The unit directly under `unit` is the next id of the path: a dictionary lookup.
+        row = rows.get(path[start:].split(".", 1)[0])
         if row is None:
             continue
         row.met += 1 if regular else 0
@@ -295,13 +297,6 @@ def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[B
         row.present += present
         row.unexcused += unexcused
     return months, list(rows.values())
-
-
-def _row_for(rows: dict, path: str):
-    for prefix, row in rows.items():
-        if path.startswith(prefix):
-            return row
-    return None
 
 
 @dataclass

@@ -73,6 +73,8 @@ def _validate(cell: Unit, fields: dict, roster_ids: set[int], attendance: dict) 
         errors["held_on"] = _("A meeting cannot be logged before it is held.")
     if cell.founded_on and fields["held_on"] < cell.founded_on:
         errors["held_on"] = _("The cell had not been founded on this date.")
+    if cell.dissolved_on and fields["held_on"] >= cell.dissolved_on:
+        errors["held_on"] = _("The cell had been dissolved by this date.")
     if fields["kind"] == MeetingKind.THEMATIC and not fields.get("topic"):
         errors["topic"] = _("A thematic meeting needs its topic.")
     for name in ("chair", "recorder"):

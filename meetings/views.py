@@ -1,6 +1,7 @@
 """Meeting pages: a cell's meetings, the meeting form, the minutes, tasks, thematic plans,
 the commune grid, the district board and the rule alerts."""
 
+import contextlib
 from datetime import date
 
 from django.contrib import messages
@@ -68,10 +69,11 @@ def _meeting_form(request, cell, meeting=None):
     """Shared by log and edit: the minutes, the attendance list of the day, new tasks."""
     data = request.POST if request.method == "POST" else None
     initial = {} if meeting else {"held_on": _today(request), "kind": "regular"}
-    form = MeetingForm(data, instance=meeting, initial=initial, cell=cell, members=[])
     day = meeting.held_on if meeting else initial["held_on"]
-    if data is not None and form.is_valid():
-        day = form.cleaned_data["held_on"]
+    if data is not None:
+        # The rolls of the day the form names: a changed date brings that day's members.
+        with contextlib.suppress(ValidationError):
+            day = MeetingForm.base_fields["held_on"].clean(data.get("held_on")) or day
     counted, apart = selectors.cell_roster(cell, day)
     form = MeetingForm(data, instance=meeting, initial=initial, cell=cell, members=counted + apart)
     rows = {}

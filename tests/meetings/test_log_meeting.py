@@ -215,3 +215,23 @@ def test_recompute_command_reports_a_difference_and_fixes_it(tree, secretary_a, 
     call_command("recompute_rollups", stdout=out)
     assert "03/2026" in out.getvalue()
     assert MonthlyRollup.objects.get().expected == 20
+
+
+def test_the_list_follows_the_date_of_the_meeting_posted(tree, secretary_a, client_for, twenty):
+    newcomer = members_in(tree.cell_a1, 1, admitted_on=date(2026, 3, 16))[0]
+    data = form_data(date(2026, 3, 18), [*twenty, newcomer], chair=twenty[0].pk)
+    client_for(secretary_a).post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
+    assert Meeting.objects.get().expected_count == 21
+
+
+def test_a_meeting_of_a_dissolved_cell_after_its_dissolution_is_refused(
+    tree, commune_staff_a, twenty
+):
+    from django.core.exceptions import ValidationError
+
+    from units.models import Unit
+
+    Unit.objects.filter(pk=tree.cell_a1.pk).update(dissolved_on=date(2026, 3, 1))
+    tree.cell_a1.refresh_from_db()
+    with pytest.raises(ValidationError):
+        log_meeting(tree.cell_a1, commune_staff_a, DAY)
