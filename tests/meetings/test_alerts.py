@@ -96,3 +96,12 @@ def test_secretary_sees_her_cells_removal_candidates_on_the_meetings_page(
 def test_secretary_cannot_open_the_communes_alerts(tree, secretary_a, client_for):
     url = reverse("meeting_alerts", args=[tree.commune_a.pk])
     assert client_for(secretary_a).get(url).status_code == 404
+
+
+def test_cell_meetings_page_shows_months_since_the_last_meeting(
+    tree, secretary_a, client_for, cell
+):
+    log_meeting(tree.cell_a1, secretary_a, date(2026, 4, 5))
+    page = client_for(secretary_a).get(reverse("meeting_list", args=[tree.cell_a1.pk]))
+    html = page.content.decode()
+    assert "3 months ago" in html and "met in 1 of the last 6 months" in html
