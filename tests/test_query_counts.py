@@ -27,7 +27,7 @@ PAGES = {
     # name: (who, URL name, the unit of the tree the URL takes, if any, pinned maximum)
     "member list": ("district_admin", "member_list", None, 10),
     "unit tree": ("district_admin", "unit_tree", None, 11),
-    "commune page": ("district_admin", "unit_detail", "commune_a", 15),
+    "commune page": ("district_admin", "unit_detail", "commune_a", 17),
     # the meetings block adds recent meetings and the cell's rule alerts
     "cell page": ("secretary_a", "unit_detail", "cell_a1", 22),
     "district admin home": ("district_admin", "home", None, 11),
