@@ -1,4 +1,4 @@
-"""Demo meetings: five years of monthly cell meetings up to the demo's date, in bulk.
+"""Demo meetings: five years of monthly cell meetings up to a given day, in bulk.
 
 Every cell meets monthly, most at 80-95% attendance, some lagging near 70%, a few skipping
 months (seed 000: cells that met once in 6 or 12 months; seed 004: ">90%" and "average 70%");
@@ -77,14 +77,14 @@ def _meeting_day(rng, month: date) -> date:
     return month + timedelta(days=rng.randint(2, 11))
 
 
-def build_meetings(district: Unit, rng_seed: int) -> dict:
-    """Five years of meetings for every cell of `district`, up to the demo date; returns counts."""
+def build_meetings(district: Unit, rng_seed: int, until: date = AS_OF) -> dict:
+    """Five years of meetings for every cell under `district`, up to `until`; returns counts."""
     rng = random.Random(rng_seed)
-    first_month = add_months(month_start(AS_OF), -12 * YEARS + 1)
+    first_month = add_months(month_start(until), -12 * YEARS + 1)
     cells = list(
         Unit.objects.subtree(district.path)
         .filter(kind__in=CELL_KINDS)
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=AS_OF))
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=until))
         .order_by("path")
     )
     cell_ids = {c.pk for c in cells}
@@ -96,13 +96,13 @@ def build_meetings(district: Unit, rng_seed: int) -> dict:
         )
     }
     for member_id, unit_id, start, end in Placement.objects.filter(
-        unit_id__in=cell_ids, valid_from__lte=AS_OF
+        unit_id__in=cell_ids, valid_from__lte=until
     ).values_list("member_id", "unit_id", "valid_from", "valid_to"):
         stays[unit_id].append((members[member_id], start, end))
 
     meetings, rosters = [], []  # rosters[i]: (counted, apart) of meetings[i]
     for cell in cells:
-        _cell_meetings(rng, cell, stays[cell.pk], first_month, meetings, rosters)
+        _cell_meetings(rng, cell, stays[cell.pk], first_month, until, meetings, rosters)
 
     attendance = []
     for meeting, (counted, apart, profile) in zip(meetings, rosters, strict=True):
@@ -112,7 +112,7 @@ def build_meetings(district: Unit, rng_seed: int) -> dict:
     _insert_attendance(attendance)
     plans, links, tasks = [], [], []
     for meeting, (counted, _apart, _profile) in zip(meetings, rosters, strict=True):
-        if meeting.kind == MeetingKind.THEMATIC and meeting.held_on >= date(AS_OF.year - 1, 1, 1):
+        if meeting.kind == MeetingKind.THEMATIC and meeting.held_on >= date(until.year - 1, 1, 1):
             year, quarter = quarter_of(meeting.held_on)
             plans.append(
                 ThematicPlan(
@@ -135,7 +135,7 @@ def build_meetings(district: Unit, rng_seed: int) -> dict:
                         member=rng.choice(counted),
                         text=rng.choice(TASKS),
                         due_on=due,
-                        done_on=done if done and done <= AS_OF else None,
+                        done_on=done if done and done <= until else None,
                     )
                 )
     plans = bulk_create_with_history(plans, ThematicPlan, batch_size=1000)
@@ -149,7 +149,7 @@ def build_meetings(district: Unit, rng_seed: int) -> dict:
     return {"meetings": len(meetings), "attendance": len(attendance), "tasks": len(tasks)}
 
 
-def _cell_meetings(rng, cell, stays, first_month, meetings, rosters) -> None:
+def _cell_meetings(rng, cell, stays, first_month, until, meetings, rosters) -> None:
     """One cell's meetings: its habits are drawn once, then month after month."""
     draw = rng.random()
     if draw < 0.06:
@@ -161,7 +161,7 @@ def _cell_meetings(rng, cell, stays, first_month, meetings, rosters) -> None:
     thematic = rng.random() < 0.85
     dissolved = cell.dissolved_on
     month = first_month
-    while month <= AS_OF:
+    while month <= until:
         quarter_end = month.month % 3 == 0
         for kind in (MeetingKind.REGULAR, MeetingKind.THEMATIC):
             if kind == MeetingKind.REGULAR and rng.random() < profile["skip"]:
@@ -171,7 +171,7 @@ def _cell_meetings(rng, cell, stays, first_month, meetings, rosters) -> None:
             day = _meeting_day(rng, month)
             if kind == MeetingKind.THEMATIC:
                 day = min(day + timedelta(days=14), month + timedelta(days=27))
-            if day > AS_OF or (cell.founded_on and day < cell.founded_on):
+            if day > until or (cell.founded_on and day < cell.founded_on):
                 continue
             if dissolved and day >= dissolved:
                 continue

@@ -16,7 +16,7 @@ def _text(response) -> str:
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", without_meetings=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_district_page_as_of_the_seed_date_shows_the_published_figures_of_sin_ho(demo, client):
@@ -65,3 +65,16 @@ def test_demo_secretary_sees_only_her_cell(demo, client):
 
     assert "Chi bộ bản Lồng Thàng" in text and "Pa Khóa" not in text
     assert subtree_paths_consistent()
+
+
+def test_full_demo_has_meetings_up_to_last_month_in_todays_cells(db):
+    from datetime import date, timedelta
+
+    from meetings.models import Meeting
+    from meetings.services import recompute_rollups
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    last_month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+    assert Meeting.objects.filter(held_on__gte=last_month).count() > 250
+    assert recompute_rollups(fix=False) == []
