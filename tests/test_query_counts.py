@@ -31,7 +31,7 @@ PAGES = {
     # the meetings block adds recent meetings and the cell's rule alerts
     "cell page": ("secretary_a", "unit_detail", "cell_a1", 22),
     "district admin home": ("district_admin", "home", None, 11),
-    "secretary home": ("secretary_a", "home", None, 11),
+    "secretary home": ("secretary_a", "home", None, 17),
     "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),
     "district meeting board": ("district_admin", "meeting_board", "district", 11),
     "cell meetings": ("secretary_a", "meeting_list", "cell_a1", 18),
