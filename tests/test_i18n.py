@@ -35,7 +35,11 @@ def _entries(*, plural=False):
         if "msgid" in fields:
             msgstrs = [v for k, v in fields.items() if k.startswith("msgstr")]
             if plural:
-                yield fields["msgid"], msgstrs, fuzzy, "msgid_plural" in fields
+                # gettext keys an entry with a context as "context\x04msgid".
+                key = fields["msgid"]
+                if "msgctxt" in fields:
+                    key = f"{fields['msgctxt']}\\x04{key}"
+                yield key, msgstrs, fuzzy, "msgid_plural" in fields
             else:
                 yield fields["msgid"], msgstrs, fuzzy
 

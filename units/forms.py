@@ -220,7 +220,9 @@ class SplitForm(ReorgForm):
             self.fields[f"village_{village.pk}"] = forms.CharField(
                 label=village.name,
                 required=False,
-                initial=_("Party cell of %(village)s") % {"village": village.name},
+                # "Bản Mển" → "Chi bộ bản Mển": the village word is common, not a name.
+                initial=_("Party cell of %(village)s")
+                % {"village": village.name[:1].lower() + village.name[1:]},
                 help_text=_("Name of its new cell; leave empty to keep it in this cell."),
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import member_list
@@ -234,13 +234,13 @@ REORGANISATIONS = {
     ReorgKind.REFORM_2025: (ReformForm, reorganisation.reorg_reform_2025),
 }
 REORG_LABELS = {
-    ReorgKind.FOUND: _lazy("Found a unit under it"),
-    ReorgKind.RENAME: _lazy("Rename"),
-    ReorgKind.MOVE: _lazy("Move under another unit"),
-    ReorgKind.MERGE: _lazy("Merge into another unit"),
-    ReorgKind.SPLIT: _lazy("Split into independent cells"),
-    ReorgKind.DISSOLVE: _lazy("Dissolve"),
-    ReorgKind.REFORM_2025: _lazy("Abolish the district level (2025)"),
+    ReorgKind.FOUND: gettext_lazy("Found a unit under it"),
+    ReorgKind.RENAME: gettext_lazy("Rename"),
+    ReorgKind.MOVE: gettext_lazy("Move under another unit"),
+    ReorgKind.MERGE: gettext_lazy("Merge into another unit"),
+    ReorgKind.SPLIT: gettext_lazy("Split into independent cells"),
+    ReorgKind.DISSOLVE: gettext_lazy("Dissolve"),
+    ReorgKind.REFORM_2025: gettext_lazy("Abolish the district level (2025)"),
 }
 
 

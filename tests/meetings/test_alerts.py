@@ -104,4 +104,4 @@ def test_cell_meetings_page_shows_months_since_the_last_meeting(
     log_meeting(tree.cell_a1, secretary_a, date(2026, 4, 5))
     page = client_for(secretary_a).get(reverse("meeting_list", args=[tree.cell_a1.pk]))
     html = page.content.decode()
-    assert "3 months ago" in html and "met in 1 of the last 6 months" in html
+    assert "3 tháng trước" in html and "có sinh hoạt trong 1/6 tháng gần nhất" in html

@@ -431,12 +431,6 @@ def test_dissolving_a_cell_with_members_is_refused_naming_them(w, admin, english
     assert "12 members" in refused.value.messages[0]
 
 
-@pytest.mark.xfail(
-    reason="locale/vi/LC_MESSAGES/django.po: the messages of units/reorganisation.py (the "
-    "dissolve refusal and its '%(n)d member' plural among them) are not in the catalogue, "
-    "so the refusal shows in English",
-    strict=True,
-)
 def test_dissolving_a_cell_with_members_is_refused_in_vietnamese(w, admin):
     with translation.override("vi"), pytest.raises(ValidationError) as refused:
         reorg_dissolve(unit=w.cell_a2, by=admin, **WHEN)
