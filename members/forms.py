@@ -62,3 +62,24 @@ class MemberForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["residence_village"].label_from_instance = lambda v: (
             f"{v.name} ({v.commune.display_name})"
         )
+
+
+class ImportForm(BootstrapFormMixin, forms.Form):
+    """The cell to import into (one the user may edit) and the .xlsx file."""
+
+    unit = forms.ModelChoiceField(label=_("party cell"), queryset=Unit.objects.none())
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cells = (
+            Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
+            .active()
+            .order_by("path")
+        )
+        self.fields["unit"].queryset = cells
+        if cells.count() == 1:
+            self.fields["unit"].initial = cells.first()

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -246,3 +247,40 @@ def placements_for(members) -> list[Placement]:
         Placement(member=m, unit_id=m.unit_id, valid_from=m.admitted_on, valid_to=m.left_on)
         for m in members
     ]
+
+
+class ImportBatch(models.Model):
+    """Lượt nhập Excel: a read and validated member file, waiting for its author to commit it.
+
+    The validated rows are kept as JSON, so the preview and the commit see the same data
+    without keeping the upload; a batch is private to the user who uploaded it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        related_name="member_imports",
+        on_delete=models.CASCADE,
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("party cell"), related_name="member_imports", on_delete=models.PROTECT
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member import")
+        verbose_name_plural = _("member imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("member_import_preview", args=[self.pk])
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row["action"] == action and not row["errors"])

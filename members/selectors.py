@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from members.models import Member
+from members.models import ImportBatch, Member
 from units.access import check_path
 
 
@@ -36,3 +36,12 @@ def cell_members_on(cell, day):
         .select_related("unit")
         .order_by("sort_key", "id")
     )
+
+
+def get_import_batch_for_user(user, pk) -> ImportBatch:
+    """The user's own import `pk` (404 for anyone else's), into a cell the user may still edit."""
+    batch = ImportBatch.objects.filter(pk=pk, user=user).select_related("unit").first()
+    if batch is None:
+        raise Http404
+    check_path(user, batch.unit.path, write=True)
+    return batch

@@ -2,11 +2,14 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from members.models import Member, Placement
+from members.choices import ACTIVE_STATUSES, MemberStatus
+from members.models import ImportBatch, Member, Placement
 from units.access import scope_for
 from units.models import Unit
 
@@ -75,3 +78,50 @@ def members_move(*, members, to_unit: Unit, on: date, by) -> int:
     bulk_update_with_history(members, Member, ["unit"], default_user=by, batch_size=500)
     _replace_placements([m.pk for m in members], to_unit.pk, on)
     return len(members)
+
+
+@transaction.atomic
+def members_import(*, batch: ImportBatch, by) -> dict:
+    """Commit a previewed import: every row or none, each write through the member services.
+
+    Rows that would change nothing write nothing, so importing the same file twice is harmless.
+    """
+    from members.importer import CREATE, UPDATE, values_from_json
+
+    batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+    if batch.user_id != by.pk:
+        raise PermissionDenied
+    if batch.committed_at is not None:
+        raise ValidationError(_("This file has already been imported."))
+    if batch.error_count:
+        raise ValidationError(_("Correct the errors in the file and upload it again."))
+    _require_edit(by, batch.unit)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in batch.rows:
+        values = values_from_json(row["values"])
+        status = MemberStatus.FULL if values.get("official_on") else MemberStatus.PROBATIONARY
+        try:
+            if row["action"] == CREATE:
+                member_create(unit=batch.unit, by=by, status=status, **values)
+                counts["created"] += 1
+                continue
+            member = Member.objects.select_related("unit").get(pk=row["member_id"])
+            if member.unit_id != batch.unit_id:
+                raise ValidationError(_("This member has moved to another cell."))
+            if member.status in ACTIVE_STATUSES:
+                values["status"] = status
+            changes = {k: v for k, v in values.items() if getattr(member, k) != v}
+            if row["action"] == UPDATE and changes:
+                member_update(member=member, by=by, **changes)
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        except (ValidationError, Member.DoesNotExist) as error:
+            reasons = getattr(error, "messages", [str(error)])
+            raise ValidationError(
+                _("Row %(row)d: %(reasons)s")
+                % {"row": row["row"], "reasons": " ".join(str(r) for r in reasons)}
+            ) from error
+    batch.committed_at = timezone.now()
+    batch.save(update_fields=["committed_at"])
+    return counts

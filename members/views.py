@@ -1,8 +1,10 @@
-"""Member pages: the list with filters and search, a member's page, and the record form."""
+"""Member pages: the list with filters and search, a member's page, the record form, and the
+Excel import (upload, preview, commit)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,8 +12,10 @@ from django_tables2 import RequestConfig
 
 from members import services
 from members.filters import ACTIVE, MemberFilter
-from members.forms import MemberForm
-from members.selectors import get_member_for_user, member_list
+from members.forms import ImportForm, MemberForm
+from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
+from members.models import ImportBatch
+from members.selectors import get_import_batch_for_user, get_member_for_user, member_list
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
 from units.forms import add_service_errors
@@ -91,3 +95,77 @@ def member_edit(request, pk):
             )
             return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+@login_required
+def member_import_template(request):
+    if not scope_for(request.user).can_edit_anything:
+        raise PermissionDenied
+    return xlsx_response(template_workbook(), "mau-nhap-dang-vien.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request):
+    """Upload a file: it is read and validated, nothing is written but the preview."""
+    if not scope_for(request.user).can_edit_anything:
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        unit, uploaded = form.cleaned_data["unit"], form.cleaned_data["file"]
+        try:
+            rows = Importer(user=request.user, unit=unit).read(uploaded)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            batch = ImportBatch.objects.create(
+                user=request.user,
+                unit=unit,
+                file_name=uploaded.name[:255],
+                rows=[row.as_json() for row in rows],
+                error_count=sum(len(row.errors) for row in rows),
+            )
+            return redirect(batch)
+    return render(request, "members/member_import.html", {"form": form})
+
+
+@login_required
+def member_import_preview(request, pk):
+    batch = get_import_batch_for_user(request.user, pk)
+    rows = batch.rows
+    context = {
+        "batch": batch,
+        "error_rows": [row for row in rows if row["errors"]],
+        "rows": rows,
+        "created": batch.count(CREATE),
+        "updated": batch.count(UPDATE),
+        "unchanged": batch.count(UNCHANGED),
+    }
+    return render(request, "members/member_import_preview.html", context)
+
+
+@login_required
+def member_import_commit(request, pk):
+    batch = get_import_batch_for_user(request.user, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        counts = services.members_import(batch=batch, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(batch)
+    messages.success(
+        request,
+        _("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.") % counts,
+    )
+    return redirect(f"{redirect('member_list').url}?unit={batch.unit_id}")
