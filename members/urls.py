@@ -7,6 +7,12 @@ urlpatterns = [
     path("new/", views.member_create, name="member_create"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("export.xlsx", views.member_export, name="member_export"),
+    path(
+        "units/<int:unit_pk>/register.xlsx",
+        views.member_register_export,
+        name="member_register_export",
+    ),
     path("import/", views.member_import, name="member_import"),
     path("import/template.xlsx", views.member_import_template, name="member_import_template"),
     path("import/<int:pk>/", views.member_import_preview, name="member_import_preview"),

@@ -1,20 +1,23 @@
 """Member pages: the list with filters and search, a member's page, the record form, and the
 Excel import (upload, preview, commit)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from members import services
+from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members
 from members.filters import ACTIVE, MemberFilter
 from members.forms import ImportForm, MemberForm
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
-from members.models import ImportBatch
+from members.models import ImportBatch, Member
 from members.selectors import get_import_batch_for_user, get_member_for_user, member_list
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
@@ -25,12 +28,17 @@ from units.models import Unit
 PER_PAGE = 50
 
 
-@login_required
-def member_list_view(request):
+def _member_filter(request) -> MemberFilter:
+    """The member list's filters on what the user may see (the list and its export share it)."""
     data = request.GET.copy()
     data.setdefault("status", ACTIVE)
     units = Unit.objects.visible_to(request.user).active().order_by("path")
-    members = MemberFilter(data, queryset=member_list(user=request.user), units=units)
+    return MemberFilter(data, queryset=member_list(user=request.user), units=units)
+
+
+@login_required
+def member_list_view(request):
+    members = _member_filter(request)
     table = MemberTable(members.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     template = "members/member_list.html"
@@ -169,3 +177,30 @@ def member_import_commit(request, pk):
         _("Import done: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.") % counts,
     )
     return redirect(f"{redirect('member_list').url}?unit={batch.unit_id}")
+
+
+@login_required
+@require_http_methods(["GET"])
+def member_export(request):
+    """The member list as filtered on screen, as an .xlsx workbook."""
+    members = _member_filter(request)
+    if "unit" in members.form.errors:
+        raise Http404  # a unit out of sight is not there
+    content = write_members(members.qs, LIST_COLUMNS, title=_("Party members"))
+    return xlsx_response(content, f"danh-sach-dang-vien-{date.today():%Y%m%d}.xlsx")
+
+
+@login_required
+def member_register_export(request, unit_pk):
+    """Sổ danh sách đảng viên of a unit's subtree: members on the rolls and those who left."""
+    unit = get_unit_for_user(request.user, unit_pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    members = (
+        Member.objects.visible_to(request.user)
+        .in_subtree(unit.path)
+        .select_related("unit")
+        .order_by("unit__path", "sort_key", "id")
+    )
+    content = write_members(members, REGISTER_COLUMNS, title=_("Member register"))
+    return xlsx_response(content, f"so-danh-sach-dang-vien-{unit.pk}.xlsx")
