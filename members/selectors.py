@@ -1,8 +1,12 @@
 """Scoped reads of member records."""
 
+from datetime import date, timedelta
+
 from django.http import Http404
 
+from members.choices import MemberStatus
 from members.models import ImportBatch, Member
+from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, add_months, probation_ends
 from units.access import check_path
 
 
@@ -45,3 +49,26 @@ def get_import_batch_for_user(user, pk) -> ImportBatch:
         raise Http404
     check_path(user, batch.unit.path, write=True)
     return batch
+
+
+def probation_due(*, user, unit, today: date) -> dict:
+    """Probationary members of a unit's subtree whose probation has ended (overdue for
+    recognition) or ends within the notice period (due soon), each with `due_on` and `days`."""
+    horizon = today + timedelta(days=RECOGNITION_NOTICE_DAYS)
+    members = (
+        Member.objects.visible_to(user)
+        .in_subtree(unit.path)
+        .filter(status=MemberStatus.PROBATIONARY)
+        .filter(admitted_on__lte=add_months(horizon, -PROBATION_MONTHS))
+        .select_related("unit")
+        .order_by("admitted_on", "sort_key", "id")
+    )
+    result = {"overdue": [], "due_soon": []}
+    for member in members:
+        member.due_on = probation_ends(member.admitted_on)
+        member.days = (member.due_on - today).days
+        member.days_late = max(-member.days, 0)
+        if member.due_on > horizon:
+            continue
+        result["overdue" if member.due_on < today else "due_soon"].append(member)
+    return result

@@ -13,6 +13,7 @@ urlpatterns = [
         views.member_register_export,
         name="member_register_export",
     ),
+    path("units/<int:unit_pk>/probation/", views.member_probation, name="member_probation"),
     path("import/", views.member_import, name="member_import"),
     path("import/template.xlsx", views.member_import_template, name="member_import_template"),
     path("import/<int:pk>/", views.member_import_preview, name="member_import_preview"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
@@ -18,7 +19,13 @@ from members.filters import ACTIVE, MemberFilter
 from members.forms import ImportForm, MemberForm
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
 from members.models import ImportBatch, Member
-from members.selectors import get_import_batch_for_user, get_member_for_user, member_list
+from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS
+from members.selectors import (
+    get_import_batch_for_user,
+    get_member_for_user,
+    member_list,
+    probation_due,
+)
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
 from units.forms import add_service_errors
@@ -204,3 +211,20 @@ def member_register_export(request, unit_pk):
     )
     content = write_members(members, REGISTER_COLUMNS, title=_("Member register"))
     return xlsx_response(content, f"so-danh-sach-dang-vien-{unit.pk}.xlsx")
+
+
+@login_required
+def member_probation(request, unit_pk):
+    """Probationary members due for recognition soon, and those overdue, in a unit's subtree."""
+    unit = get_unit_for_user(request.user, unit_pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    today = timezone.localdate()
+    context = {
+        "unit": unit,
+        "today": today,
+        "months": PROBATION_MONTHS,
+        "notice_days": RECOGNITION_NOTICE_DAYS,
+        **probation_due(user=request.user, unit=unit, today=today),
+    }
+    return render(request, "members/probation.html", context)

@@ -126,6 +126,7 @@ ID_PATTERNS = {
     "member_import_preview": {"pk": ("imports", _nothing)},
     "member_import_commit": {"pk": ("imports", _nothing)},
     "member_register_export": {"unit_pk": ("units", _nothing)},
+    "member_probation": {"unit_pk": ("units", _nothing)},
 }
 # Patterns that also take a word, not an id: every value is swept.
 OTHER_KWARGS = {"unit_reorganise": {"kind": [k.value for k in ReorgKind]}}
