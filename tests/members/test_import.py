@@ -214,3 +214,26 @@ def test_commit_needs_post(tree, secretary_a, client_for):
     client = client_for(secretary_a)
     batch = upload(client, tree.cell_a1, xlsx([person(1)])).context["batch"]
     assert client.get(reverse("member_import_commit", args=[batch.pk])).status_code == 405
+
+
+def test_new_member_is_placed_in_the_cell_from_admission_with_history(
+    tree, secretary_a, client_for
+):
+    client = client_for(secretary_a)
+    batch = upload(client, tree.cell_a1, xlsx([person(1)])).context["batch"]
+    client.post(reverse("member_import_commit", args=[batch.pk]))
+    member = Member.objects.get()
+    placement = member.placements.get()
+    assert (placement.unit, placement.valid_from) == (tree.cell_a1, date(2012, 3, 10))
+    assert member.history.get().history_user == secretary_a
+
+
+def test_commit_is_refused_when_a_citizen_id_was_taken_since_the_preview(
+    tree, secretary_a, client_for
+):
+    client = client_for(secretary_a)
+    batch = upload(client, tree.cell_a1, xlsx([person(1), person(2)])).context["batch"]
+    MemberFactory(unit=tree.cell_a2, citizen_id="011085000002")
+    response = client.post(reverse("member_import_commit", args=[batch.pk]), follow=True)
+    assert "Dòng 3" in response.content.decode()
+    assert Member.objects.count() == 1
