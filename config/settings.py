@@ -1,5 +1,6 @@
 """chibo settings, read from the environment (see .env.example)."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -81,6 +82,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache shared by every process on the machine (gunicorn workers): an Excel import's progress
+# is written by the worker running it and read by the worker answering the page's poll.
+CACHES = {
+    "default": env.cache(
+        "CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'chibo-cache'}"
+    )
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -28,6 +28,7 @@ from meetings.models import (
     ThematicPlan,
 )
 from meetings.rules import add_months, month_start, quarter_of
+from meetings.selectors import is_away_on
 from meetings.services import rollups_for
 from members.models import Member, Placement
 from units.demo.data import AS_OF
@@ -92,7 +93,7 @@ def build_meetings(district: Unit, rng_seed: int, until: date = AS_OF) -> dict:
     members = {
         m.pk: m
         for m in Member.objects.filter(placements__unit_id__in=cell_ids).only(
-            "id", "admitted_on", "exempt_since", "left_on", "status"
+            "id", "admitted_on", "exempt_since", "left_on", "status", "away_since", "away_until"
         )
     }
     for member_id, unit_id, start, end in Placement.objects.filter(
@@ -182,7 +183,7 @@ def _cell_meetings(rng, cell, stays, first_month, until, meetings, rosters) -> N
                 if start <= day and (end is None or end > day) and member.admitted_on <= day:
                     seen.add(member.pk)
                     exempt = member.exempt_since is not None and member.exempt_since <= day
-                    (apart if exempt else counted).append(member)
+                    (apart if exempt or is_away_on(member, day) else counted).append(member)
             if not counted and not apart:
                 continue
             counted.sort(key=lambda m: m.admitted_on)
@@ -231,7 +232,9 @@ def _attendance(rng, meeting, counted, apart, profile, rows) -> None:
         tally[status] += 1
         rows.append((meeting, member.pk, status, reason, False))
     for member in apart:
-        rows.append((meeting, member.pk, AttendanceStatus.EXCUSED, "Miễn sinh hoạt", True))
+        away = is_away_on(member, meeting.held_on)
+        reason = "Sinh hoạt tạm thời nơi khác" if away else "Miễn sinh hoạt"
+        rows.append((meeting, member.pk, AttendanceStatus.EXCUSED, reason, True))
     meeting.present_count = tally[AttendanceStatus.PRESENT]
     meeting.excused_count = tally[AttendanceStatus.EXCUSED]
     meeting.unexcused_count = tally[AttendanceStatus.UNEXCUSED]

@@ -46,12 +46,13 @@ def is_exempt_on(member, day: date) -> bool:
 
 
 def is_away_on(member, day: date) -> bool:
-    """On temporary transfer (chuyển sinh hoạt tạm thời) on `day`.
+    """On temporary transfer (chuyển sinh hoạt tạm thời) on `day`: from `away_since` until
+    the day before `away_until` (the planned end, or the return once it is recorded).
 
-    Members have no temporary-transfer record yet, so nobody is away; once they do, this is the
-    one place that reads it, and rosters, counts and rates follow.
+    The one place that reads it: rosters, counts and rates follow.
     """
-    return False
+    since, until = member.away_since, member.away_until
+    return since is not None and since <= day and (until is None or day < until)
 
 
 def cell_roster(cell: Unit, day: date) -> tuple[list, list]:

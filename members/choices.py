@@ -139,3 +139,64 @@ AGE_BANDS = [
     ("61_70", _("61 to 70"), 61, 70),
     ("71", _("over 70"), 71, None),
 ]
+
+
+class Qualification(models.TextChoices):
+    """Trình độ chuyên môn nghiệp vụ, in the groups of HD 11-HD/BTCTW (2021)."""
+
+    NONE = "none", _("no professional qualification")
+    ELEMENTARY = "elementary", _("elementary vocational")
+    INTERMEDIATE = "intermediate", _("vocational secondary")
+    COLLEGE = "college", _("college")
+    UNIVERSITY = "university", _("university")
+    MASTER = "master", _("master's degree")
+    DOCTOR = "doctor", _("doctorate")
+
+
+class ServiceBackground(models.TextChoices):
+    """Quân đội / công an / hưu trí, as the member sheet records it."""
+
+    NONE = "none", _("none")
+    ARMY = "army", _("serving in the army")
+    POLICE = "police", _("serving in the police")
+    VETERAN = "veteran", _("former soldier")
+    RETIRED = "retired", _("retired")
+
+
+class EventKind(models.TextChoices):
+    """Biến động đảng viên: what changed a member's status or cell."""
+
+    ADMITTED = "admitted", _("admitted")
+    RECOGNISED = "recognised", _("recognised as full member")
+    TRANSFER_IN = "transfer_in", _("transferred in")
+    TRANSFER_OUT = "transfer_out", _("transferred out")
+    TRANSFER_INTERNAL = "transfer_internal", _("transferred between cells")
+    TEMP_OUT = "temp_out", _("temporary transfer out")
+    TEMP_BACK = "temp_back", _("back from temporary transfer")
+    EXEMPTED = "exempted", _("exempted from activity")
+    EXEMPTION_ENDED = "exemption_ended", _("exemption from activity ended")
+    DIED = "died", _("died")
+    EXPELLED = "expelled", _("expelled")
+    REMOVED = "removed", _("removed from the rolls")
+    RESIGNED = "resigned", _("resigned")
+    REINSTATED = "reinstated", _("reinstated")
+
+
+class TransferScope(models.TextChoices):
+    """Where a transfer in or out comes from or goes to (HD 11-HD/BTCTW, 2021)."""
+
+    INSIDE = "inside", _("inside the district")
+    OTHER_DISTRICT = "other_district", _("another district")
+    OTHER_PROVINCE = "other_province", _("another province")
+
+
+# Events that take a member off the rolls, with the status they leave behind.
+EXIT_STATUSES = {
+    EventKind.TRANSFER_OUT: MemberStatus.TRANSFERRED_OUT,
+    EventKind.DIED: MemberStatus.DECEASED,
+    EventKind.EXPELLED: MemberStatus.EXPELLED,
+    EventKind.REMOVED: MemberStatus.REMOVED,
+    EventKind.RESIGNED: MemberStatus.RESIGNED,
+}
+# Events that put a member on the rolls of a cell.
+ENTRY_KINDS = (EventKind.ADMITTED, EventKind.TRANSFER_IN, EventKind.REINSTATED)

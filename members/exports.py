@@ -7,6 +7,7 @@ in ~16 s at ~30 MB). Text that a spreadsheet would run as a formula is neutralis
 import io
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -14,7 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from members.models import Member
+from members.choices import EventKind
+from members.models import Member, MembershipEvent
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -51,8 +53,56 @@ LIST_COLUMNS = [
     (lambda: _label("status"), 20, lambda m: capfirst(_display(m, "status"))),
 ]
 
-# Sổ danh sách đảng viên (form 7-HSĐV): the columns GLOSSARY.md lists. CV and badge numbers and
-# transfers are not recorded yet; their columns stay so the layout matches the paper register.
+
+def _last(member: Member, kinds) -> MembershipEvent | None:
+    """The member's latest event of these kinds, from the prefetched `register_events`."""
+    found = [e for e in getattr(member, "register_events", ()) if e.kind in kinds]
+    return found[-1] if found else None
+
+
+TRANSFERS_IN = (EventKind.TRANSFER_IN, EventKind.TRANSFER_INTERNAL)
+TRANSFERS_OUT = (EventKind.TRANSFER_OUT,)
+
+
+def _transfer_in_place(member: Member) -> str:
+    event = _last(member, TRANSFERS_IN)
+    if event is None:
+        return ""
+    if event.kind == EventKind.TRANSFER_INTERNAL:
+        return event.from_unit.display_name if event.from_unit else ""
+    return f"{event.place} ({event.get_scope_display()})" if event.scope else event.place
+
+
+def _transfer_out_place(member: Member) -> str:
+    event = _last(member, TRANSFERS_OUT)
+    if event is None:
+        return ""
+    return f"{event.place} ({event.get_scope_display()})" if event.scope else event.place
+
+
+def _on(event):
+    return event.on if event is not None else None
+
+
+def _register_notes(member: Member) -> str:
+    notes = [_("exempt from activity")] if member.is_exempt else []
+    if member.notes:
+        notes.append(member.notes)
+    return "; ".join(str(n) for n in notes)
+
+
+def register_queryset(members):
+    """The register's members with the transfers its columns read, in one more query."""
+    events = (
+        MembershipEvent.objects.filter(kind__in=TRANSFERS_IN + TRANSFERS_OUT)
+        .select_related("from_unit")
+        .order_by("on", "id")
+    )
+    return members.prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
+
+
+# Sổ danh sách đảng viên (form 7-HSĐV): the columns GLOSSARY.md lists. Transfers in and out
+# are the latest of each, from the membership events (register_queryset).
 REGISTER_COLUMNS = [
     (lambda: _("No."), 6, None),
     (lambda: _label("full_name"), 28, lambda m: m.full_name),
@@ -63,21 +113,27 @@ REGISTER_COLUMNS = [
     (lambda: _label("religion"), 14, lambda m: capfirst(_display(m, "religion"))),
     (lambda: _label("hometown"), 28, lambda m: m.hometown),
     (lambda: _label("education"), 18, lambda m: capfirst(_display(m, "education"))),
+    (lambda: _label("qualification"), 18, lambda m: capfirst(_display(m, "qualification"))),
     (lambda: _label("theory_level"), 18, lambda m: capfirst(_display(m, "theory_level"))),
     (lambda: _label("occupation"), 18, lambda m: capfirst(_display(m, "occupation"))),
     (lambda: _label("unit"), 30, lambda m: m.unit.display_name),
     (lambda: _label("admitted_on"), 12, lambda m: m.admitted_on),
+    (lambda: _label("ceremony_on"), 12, lambda m: m.ceremony_on),
     (lambda: _label("official_on"), 12, lambda m: m.official_on),
     (lambda: _label("card_number"), 14, lambda m: m.card_number),
-    (lambda: _("CV number"), 12, lambda m: ""),
-    (lambda: _("badge number"), 12, lambda m: ""),
+    (lambda: _label("cv_number"), 12, lambda m: m.cv_number),
+    (lambda: _label("badge_number"), 12, lambda m: m.badge_number),
+    (lambda: _("transferred in on"), 12, lambda m: _on(_last(m, TRANSFERS_IN))),
+    (lambda: _("transferred in from"), 30, _transfer_in_place),
+    (lambda: _("transferred out on"), 12, lambda m: _on(_last(m, TRANSFERS_OUT))),
+    (lambda: _("transferred out to"), 30, _transfer_out_place),
     (lambda: _label("left_on"), 12, lambda m: m.left_on),
     (
         lambda: _("form of leaving"),
         20,
         lambda m: "" if m.is_active else capfirst(_display(m, "status")),
     ),
-    (lambda: _("notes"), 24, lambda m: _("exempt from activity") if m.is_exempt else ""),
+    (lambda: _label("notes"), 24, _register_notes),
 ]
 
 
@@ -91,7 +147,7 @@ def write_members(members, columns, *, title: str) -> bytes:
     bold = Font(bold=True)
     header = []
     for label, _width, _value in columns:
-        cell = WriteOnlyCell(sheet, value=neutralise(str(label())))
+        cell = WriteOnlyCell(sheet, value=neutralise(capfirst(str(label()))))
         cell.font = bold
         header.append(cell)
     sheet.append(header)

@@ -1,11 +1,14 @@
 """Scoped reads of member records."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from members.choices import MemberStatus
-from members.models import ImportBatch, Member
+from members.choices import EXIT_STATUSES, EventKind, MemberStatus
+from members.models import ImportBatch, Member, MembershipEvent, Placement
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, add_months, probation_ends
 from units.access import check_path
 
@@ -55,20 +58,126 @@ def probation_due(*, user, unit, today: date) -> dict:
     """Probationary members of a unit's subtree whose probation has ended (overdue for
     recognition) or ends within the notice period (due soon), each with `due_on` and `days`."""
     horizon = today + timedelta(days=RECOGNITION_NOTICE_DAYS)
+    # HD 12-HD/BTCTW (2022): probation counts from the ceremony, or the decision when the
+    # ceremony date is not recorded.
+    started = add_months(horizon, -PROBATION_MONTHS)
     members = (
         Member.objects.visible_to(user)
         .in_subtree(unit.path)
         .filter(status=MemberStatus.PROBATIONARY)
-        .filter(admitted_on__lte=add_months(horizon, -PROBATION_MONTHS))
+        .filter(Q(ceremony_on__lte=started) | Q(ceremony_on__isnull=True, admitted_on__lte=started))
         .select_related("unit")
-        .order_by("admitted_on", "sort_key", "id")
+        .order_by(Coalesce("ceremony_on", "admitted_on"), "sort_key", "id")
     )
     result = {"overdue": [], "due_soon": []}
     for member in members:
-        member.due_on = probation_ends(member.admitted_on)
+        member.due_on = probation_ends(member.ceremony_on or member.admitted_on)
         member.days = (member.due_on - today).days
         member.days_late = max(-member.days, 0)
         if member.due_on > horizon:
             continue
         result["overdue" if member.due_on < today else "due_soon"].append(member)
     return result
+
+
+# --- Membership events -----------------------------------------------------------------------
+
+
+def member_timeline(member) -> list[MembershipEvent]:
+    """The member's events in date order, with the cells and authors they name (one query).
+
+    Each event gets `origin` and `destination` (a cell's name or the organisation outside)
+    for transfers, empty otherwise.
+    """
+    events = list(
+        MembershipEvent.objects.filter(member=member)
+        .select_related("unit", "from_unit", "to_unit", "created_by")
+        .order_by("on", "id")
+    )
+    for event in events:
+        event.origin, event.destination = _route(event)
+    return events
+
+
+def _outside(event) -> str:
+    return f"{event.place} ({event.get_scope_display()})" if event.scope else event.place
+
+
+def _name(unit) -> str:
+    return unit.display_name if unit is not None else ""
+
+
+def _route(event) -> tuple[str, str]:
+    name = _name
+    if event.kind == EventKind.TRANSFER_IN:
+        return _outside(event), name(event.to_unit or event.unit)
+    if event.kind in (EventKind.TRANSFER_OUT, EventKind.TEMP_OUT):
+        return name(event.from_unit or event.unit), _outside(event)
+    if event.kind == EventKind.TRANSFER_INTERNAL:
+        return name(event.from_unit), name(event.to_unit)
+    return "", ""
+
+
+def _status_after(event: MembershipEvent, status, member) -> str | None:
+    kind = event.kind
+    if kind == EventKind.ADMITTED or kind == EventKind.REINSTATED:
+        return MemberStatus.PROBATIONARY
+    if kind == EventKind.RECOGNISED:
+        return MemberStatus.FULL
+    if kind == EventKind.TRANSFER_IN:
+        # A member transferred in arrives with the status held elsewhere.
+        full = member.official_on is not None and member.official_on <= event.on
+        return MemberStatus.FULL if full else MemberStatus.PROBATIONARY
+    if kind in EXIT_STATUSES:
+        return EXIT_STATUSES[kind]
+    return status
+
+
+def member_status_on(member, day: date, events=None) -> str | None:
+    """The member's status on `day` as their events give it (None before they were on
+    chibo's rolls). `events`: the member's timeline, when the caller already has it."""
+    status = None
+    for event in member_timeline(member) if events is None else events:
+        if event.on > day:
+            break
+        status = _status_after(event, status, member)
+    return status
+
+
+@dataclass
+class Standing:
+    """Where a member stood on a day: status, cell (None when off the rolls), and whether
+    exempt from activity or away on temporary transfer."""
+
+    status: str | None
+    unit: object
+    exempt: bool
+    away: bool
+
+    @property
+    def on_rolls(self) -> bool:
+        return self.status in (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+
+
+def member_standing_on(member, day: date, events=None) -> Standing:
+    """Status and cell on `day`, from the events and the placements (two queries)."""
+    events = member_timeline(member) if events is None else events
+    status, exempt, away = None, False, False
+    for event in events:
+        if event.on > day:
+            break
+        status = _status_after(event, status, member)
+        if event.kind == EventKind.EXEMPTED:
+            exempt = True
+        elif event.kind in (EventKind.EXEMPTION_ENDED, EventKind.REINSTATED):
+            exempt = False
+        if event.kind == EventKind.TEMP_OUT:
+            away = event.until is None or event.until > day
+        elif event.kind in (EventKind.TEMP_BACK, EventKind.REINSTATED):
+            away = False
+    placement = Placement.objects.on(day).filter(member=member).select_related("unit").first()
+    unit = placement.unit if placement is not None and status is not None else None
+    on_rolls = status in (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+    return Standing(
+        status=status, unit=unit if on_rolls else None, exempt=exempt and on_rolls, away=away
+    )

@@ -10,13 +10,26 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
+from meetings.selectors import is_away_on
 from members import services
-from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members
+from members.choices import EventKind, MemberStatus
+from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, register_queryset, write_members
 from members.filters import ACTIVE, MemberFilter
-from members.forms import ImportForm, MemberForm
+from members.forms import (
+    EventForm,
+    ExitForm,
+    ImportForm,
+    MemberForm,
+    ReinstateForm,
+    TemporaryOutForm,
+    TransferForm,
+    TransferInForm,
+    TransferOutForm,
+)
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
 from members.models import ImportBatch, Member
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS
@@ -24,6 +37,7 @@ from members.selectors import (
     get_import_batch_for_user,
     get_member_for_user,
     member_list,
+    member_timeline,
     probation_due,
 )
 from members.tables import MemberTable
@@ -62,10 +76,13 @@ def member_list_view(request):
 @login_required
 def member_detail(request, pk):
     member = get_member_for_user(request.user, pk)
-    scope = scope_for(request.user)
+    can_edit = scope_for(request.user).can_edit(member.unit.path)
     context = {
         "member": member,
-        "can_edit": scope.can_edit(member.unit.path),
+        "can_edit": can_edit,
+        "actions": _actions_for(member) if can_edit else [],
+        "timeline": member_timeline(member),
+        "away": is_away_on(member, timezone.localdate()),
         "history": history_entries(member),
     }
     return render(request, "members/member_detail.html", context)
@@ -82,7 +99,7 @@ def member_create(request):
         initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
     form = MemberForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = form.record()
         unit = fields.pop("unit")
         try:
             member = services.member_create(unit=unit, by=request.user, **fields)
@@ -96,12 +113,42 @@ def member_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def member_transfer_in(request):
+    """Record a member who transfers in from a party organisation outside."""
+    if not scope_for(request.user).can_edit_anything:
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
+    form = TransferInForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.record()
+        unit = fields.pop("unit")
+        try:
+            member = services.member_transfer_in(
+                unit=unit, by=request.user, **form.transfer(), **fields
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s was received on transfer into %(cell)s.")
+                % {"name": member.full_name, "cell": unit.display_name},
+            )
+            return redirect(member)
+    context = {"form": form, "transfer_in": True}
+    return render(request, "members/member_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = get_member_for_user(request.user, pk, write=True)
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, by=request.user, **form.cleaned_data)
+            services.member_update(member=member, by=request.user, **form.record())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -110,6 +157,140 @@ def member_edit(request, pk):
             )
             return redirect(member)
     return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+# --- Membership events ---------------------------------------------------------------------
+
+
+def _on_rolls(m):
+    return m.is_active
+
+
+# action (in the URL): (label, form, service, extra form arguments, when it applies)
+EVENT_ACTIONS = {
+    "recognise": (
+        gettext_lazy("Recognise as a full member"),
+        EventForm,
+        services.member_recognise,
+        {},
+        lambda m: m.status == MemberStatus.PROBATIONARY,
+    ),
+    "transfer": (
+        gettext_lazy("Transfer to another cell"),
+        TransferForm,
+        services.member_transfer,
+        {},
+        _on_rolls,
+    ),
+    "transfer-out": (
+        gettext_lazy("Transfer out (another district or province)"),
+        TransferOutForm,
+        services.member_transfer_out,
+        {},
+        _on_rolls,
+    ),
+    "temporary-out": (
+        gettext_lazy("Temporary transfer out"),
+        TemporaryOutForm,
+        services.member_temporary_out,
+        {},
+        lambda m: m.is_active and not is_away_on(m, timezone.localdate()),
+    ),
+    "temporary-back": (
+        gettext_lazy("Back from temporary transfer"),
+        EventForm,
+        services.member_temporary_back,
+        {},
+        lambda m: m.is_active and m.away_since is not None,
+    ),
+    "exempt": (
+        gettext_lazy("Exempt from activity"),
+        EventForm,
+        services.member_exempt,
+        {},
+        lambda m: m.is_active and m.exempt_since is None,
+    ),
+    "exemption-end": (
+        gettext_lazy("End the exemption from activity"),
+        EventForm,
+        services.member_exemption_end,
+        {},
+        lambda m: m.is_active and m.exempt_since is not None,
+    ),
+    "died": (
+        gettext_lazy("Death"),
+        ExitForm,
+        services.member_exit,
+        {"kind": EventKind.DIED},
+        _on_rolls,
+    ),
+    "expelled": (
+        gettext_lazy("Expulsion"),
+        ExitForm,
+        services.member_exit,
+        {"kind": EventKind.EXPELLED},
+        _on_rolls,
+    ),
+    "removed": (
+        gettext_lazy("Removal from the rolls"),
+        ExitForm,
+        services.member_exit,
+        {"kind": EventKind.REMOVED},
+        _on_rolls,
+    ),
+    "resigned": (
+        gettext_lazy("Resignation from the party"),
+        ExitForm,
+        services.member_exit,
+        {"kind": EventKind.RESIGNED},
+        _on_rolls,
+    ),
+    "reinstate": (
+        gettext_lazy("Re-admit"),
+        ReinstateForm,
+        services.member_reinstate,
+        {},
+        lambda m: m.status in services.REINSTATABLE,
+    ),
+}
+
+
+def _actions_for(member) -> list[tuple[str, str]]:
+    """The events that apply to the member now, for the action menu."""
+    return [
+        (action, label)
+        for action, (label, _form, _service, _extra, applies) in EVENT_ACTIONS.items()
+        if applies(member)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_event(request, pk, action):
+    """One membership event: its form, then the service; refusals are shown on the form."""
+    member = get_member_for_user(request.user, pk, write=True)
+    if action not in EVENT_ACTIONS:
+        raise Http404
+    title, form_class, service, extra, _applies = EVENT_ACTIONS[action]
+    form = form_class(request.POST or None, member=member, user=request.user, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = service(by=request.user, **form.arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: “%(event)s” on %(day)s was recorded.")
+                % {
+                    "event": event.get_kind_display().capitalize(),
+                    "name": member.full_name,
+                    "day": event.on.strftime("%d/%m/%Y"),
+                },
+            )
+            return redirect(member)
+    context = {"form": form, "member": member, "title": title}
+    return render(request, "members/event_form.html", context)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -209,7 +390,9 @@ def member_register_export(request, unit_pk):
         .select_related("unit")
         .order_by("unit__path", "sort_key", "id")
     )
-    content = write_members(members, REGISTER_COLUMNS, title=_("Member register"))
+    content = write_members(
+        register_queryset(members), REGISTER_COLUMNS, title=_("Member register")
+    )
     return xlsx_response(content, f"so-danh-sach-dang-vien-{unit.pk}.xlsx")
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from members.choices import Education, Ethnicity, MemberStatus, Occupation, Sex, TheoryLevel
-from members.models import Member, Placement, placements_for
+from members.models import Candidate, Member, Placement, placements_for
 from units.models import (
     CELL_KINDS,
     Assignment,
@@ -292,3 +292,25 @@ def member_fields(**overrides) -> dict:
         for field in Member._meta.concrete_fields
         if field.editable and field.name not in ("id", "unit")
     }
+
+
+class CandidateFactory(DjangoModelFactory):
+    """An outstanding non-member of 24 who attended the awareness class and applied in 2025."""
+
+    class Meta:
+        model = Candidate
+
+    class Params:
+        person = factory.Sequence(lambda n: PEOPLE[(n + 7) % len(PEOPLE)])
+
+    unit = factory.SubFactory(CellFactory)
+    full_name = factory.LazyAttribute(lambda o: o.person[0])
+    sex = factory.LazyAttribute(lambda o: o.person[1])
+    ethnicity = factory.LazyAttribute(lambda o: o.person[2])
+    birth_date = factory.Sequence(lambda n: date(2001, 1 + n % 12, 1 + n % 28))
+    hometown = "Mường Chà, Điện Biên"
+    citizen_id = factory.Sequence(lambda n: f"011201{n:06d}")
+    education = Education.UPPER_SECONDARY
+    occupation = Occupation.FARMER
+    awareness_class_on = date(2025, 3, 10)
+    application_on = date(2025, 4, 2)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
-from members.models import Member
+from members.models import Candidate, Member
 from members.services import members_move
 from units.access import paths_q, scope_for
 from units.models import (
@@ -229,6 +229,18 @@ def reorg_move(*, unit: Unit, new_parent: Unit, on: date, decision_number: str, 
     )
 
 
+def _open_candidates(**filters) -> list:
+    """Admission candidates still on their way (not admitted, not withdrawn)."""
+    return list(Candidate.objects.filter(member__isnull=True, withdrawn_on__isnull=True, **filters))
+
+
+def _candidates_move(candidates: list, to_unit: Unit, by) -> None:
+    """Candidates follow their cell's members into another cell, with history."""
+    for candidate in candidates:
+        candidate.unit = to_unit
+    bulk_update_with_history(candidates, Candidate, ["unit"], default_user=by)
+
+
 def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
     """Members, villages, sub-units, officers and roles of `source` pass to `into`."""
     details = []
@@ -239,6 +251,7 @@ def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
             ngettext("%(n)d member joins %(into)s.", "%(n)d members join %(into)s.", len(members))
             % {"n": len(members), "into": into.name}
         )
+    _candidates_move(_open_candidates(unit=source), into, by)
     villages = list(Village.objects.filter(commune=source))
     clash = Village.objects.filter(commune=into, name__in=[v.name for v in villages])
     if clash.exists():
@@ -359,6 +372,7 @@ def reorg_split(
         )
         if followers:
             members_move(members=followers, to_unit=new, on=on, by=by)
+        _candidates_move(_open_candidates(unit=cell, residence_village__in=moved_villages), new, by)
         details.append(
             _("%(cell)s: %(villages)s; %(members)d members.")
             % {
@@ -392,11 +406,17 @@ def reorg_dissolve(
     _require_structure_edit(by, unit.parent or unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     members = list(Member.objects.active().filter(unit=unit))
+    candidates = _open_candidates(unit=unit)
     children = unit.children.filter(dissolved_on__isnull=True).count()
     villages = Village.objects.filter(commune=unit).count()
     left = []
     if members and members_to is None:
         left.append(ngettext("%(n)d member", "%(n)d members", len(members)) % {"n": len(members)})
+    if candidates and members_to is None:
+        left.append(
+            ngettext("%(n)d admission candidate", "%(n)d admission candidates", len(candidates))
+            % {"n": len(candidates)}
+        )
     if (children or villages) and units_to is None:
         if children:
             left.append(ngettext("%(n)d unit", "%(n)d units", children) % {"n": children})
@@ -409,6 +429,9 @@ def reorg_dissolve(
         )
     check_not_before_last_change([unit.path], on)
     details = []
+    if candidates:
+        _require_structure_edit(by, members_to.parent or members_to)
+        _candidates_move(candidates, members_to, by)
     if members:
         _require_structure_edit(by, members_to.parent or members_to)
         members_move(members=members, to_unit=members_to, on=on, by=by)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from members.choices import MemberStatus, Occupation
+from members.choices import EventKind, MemberStatus, Occupation
 from members.models import Member
 from members.services import member_create, member_update
 from tests.factories import MemberFactory, member_fields
@@ -130,6 +130,26 @@ def test_moving_a_member_between_cells_shows_both_cells_in_the_history(tree, com
     latest = member.history.first()
     change = latest.diff_against(latest.prev_record).changes[0]
     assert (change.field, change.old, change.new) == ("unit", tree.cell_a1.pk, tree.cell_a2.pk)
+
+
+def test_moving_a_member_through_the_record_is_recorded_as_a_transfer(tree, commune_staff_a):
+    member = MemberFactory(unit=tree.cell_a1)
+    member_update(member=member, by=commune_staff_a, unit=tree.cell_a2, moved_on=date(2025, 5, 1))
+    event = member.events.get()
+    assert (event.kind, event.on, event.from_unit, event.to_unit, event.created_by) == (
+        EventKind.TRANSFER_INTERNAL,
+        date(2025, 5, 1),
+        tree.cell_a1,
+        tree.cell_a2,
+        commune_staff_a,
+    )
+
+
+def test_correcting_the_admission_date_moves_the_admission_event(tree, secretary_a):
+    member = member_create(unit=tree.cell_a1, by=secretary_a, **member_fields())
+    corrected = member.admitted_on.replace(day=1)
+    member_update(member=member, by=secretary_a, admitted_on=corrected)
+    assert member.events.get(kind=EventKind.ADMITTED).on == corrected
 
 
 # Validation

@@ -99,3 +99,39 @@ def test_probation_is_twelve_months_and_ends_on_the_last_day_of_a_short_month():
     assert PROBATION_MONTHS == 12
     assert probation_ends(date(2024, 2, 29)) == date(2025, 2, 28)
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+@pytest.fixture
+def ceremonies(tree):
+    """Both admitted 14 months ago; probation counts from their ceremonies (HD 12-HD/BTCTW)."""
+
+    def probationer(name, ceremony_on):
+        return MemberFactory(
+            unit=tree.cell_a1,
+            full_name=name,
+            birth_date=date(1995, 4, 2),
+            admitted_on=date(2025, 1, 2),
+            ceremony_on=ceremony_on,
+            probationary=True,
+        )
+
+    # Ceremony 11.5 months ago: probation ends on 16/03/2026, in 15 days.
+    # Ceremony 13 months ago: probation ended on 01/02/2026.
+    return probationer("Quàng Thị Bình", date(2025, 3, 16)), probationer(
+        "Giàng Seo Phử", date(2025, 2, 1)
+    )
+
+
+def test_member_whose_ceremony_was_eleven_and_a_half_months_ago_is_due_soon(
+    ceremonies, tree, secretary_a, client_for
+):
+    response = page(client_for(secretary_a), tree.cell_a1)
+    assert "Quàng Thị Bình" in section(response, "due_soon")
+    assert "Quàng Thị Bình" not in section(response, "overdue")
+
+
+def test_member_whose_ceremony_was_thirteen_months_ago_is_overdue(
+    ceremonies, tree, secretary_a, client_for
+):
+    response = page(client_for(secretary_a), tree.cell_a1)
+    assert "Giàng Seo Phử" in section(response, "overdue")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from members.choices import Ethnicity, MemberStatus, Sex
+from members.choices import Ethnicity, Sex
 from members.models import Member
 from tests.factories import MemberFactory, bulk_members
 
@@ -39,12 +39,12 @@ def form_data(member=None, **changes) -> dict:
         "card_number": "41999001",
         "admitted_on": "01/06/2015",
         "official_on": "01/06/2016",
-        "status": MemberStatus.FULL,
         "education": "upper_secondary",
+        "qualification": "none",
         "theory_level": "elementary",
         "occupation": "farmer",
+        "service_background": "none",
         "phone": "",
-        "exempt_since": "",
     }
     if member is not None:
         for name in data:

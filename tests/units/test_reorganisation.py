@@ -25,6 +25,7 @@ from django.utils import translation
 
 from members.models import Member, Placement
 from tests.factories import (
+    CandidateFactory,
     MemberFactory,
     UnitFactory,
     VillageFactory,
@@ -455,6 +456,27 @@ def test_dissolving_a_cell_with_members_moved_elsewhere_is_done(w, admin):
     reorg_dissolve(unit=w.cell_a2, members_to=w.cell_a1, by=admin, **WHEN)
     assert fresh(w.cell_a2).dissolved_on == ON
     assert Member.objects.filter(unit=w.cell_a1).count() == 16
+
+
+def test_admission_candidates_follow_their_cell_into_the_merger(w, admin):
+    candidate = CandidateFactory(unit=w.cell_a2)
+    merge_cells(w, admin, **WHEN)
+    candidate.refresh_from_db()
+    assert candidate.unit_id == w.cell_a1.pk
+
+
+def test_dissolving_a_cell_with_an_admission_candidate_is_refused_naming_it(w, admin, english):
+    CandidateFactory(unit=w.cell_a2)
+    w.cell_a2.members.update(status="deceased", left_on=ON)
+    with pytest.raises(ValidationError, match="1 admission candidate"):
+        reorg_dissolve(unit=w.cell_a2, by=admin, **WHEN)
+
+
+def test_admission_candidates_move_with_the_members_of_a_dissolved_cell(w, admin):
+    candidate = CandidateFactory(unit=w.cell_a2)
+    reorg_dissolve(unit=w.cell_a2, members_to=w.cell_a1, by=admin, **WHEN)
+    candidate.refresh_from_db()
+    assert candidate.unit_id == w.cell_a1.pk
 
 
 def test_dissolving_a_commune_with_its_units_moved_elsewhere_is_done(w, admin):

@@ -15,11 +15,15 @@ from simple_history.utils import bulk_create_with_history
 
 from members.choices import (
     ACTIVE_STATUSES,
+    EventKind,
     MemberStatus,
     Religion,
     Sex,
+    TransferScope,
 )
-from members.models import Member, Placement, placements_for
+from members.models import Member, MembershipEvent, Placement
+from members.rules import add_months
+from members.services import entry_events, events_bulk_create
 from units.demo.data import (
     _HMONG_FIRST,
     _HMONG_SECOND,
@@ -381,6 +385,7 @@ class _Builder:
                         residents[id(member.residence_village)] -= 1
                         member.residence_village = village
                         movers -= 1
+        movements = _Movements(self)
         for member in self.members:
             member.normalize_text_fields()
             member.search_key = strip_diacritics(member.full_name)
@@ -388,7 +393,7 @@ class _Builder:
             member.clean_fields(exclude=["unit", "residence_village"])
             member.clean()
         bulk_create_with_history(self.members, Member, batch_size=500, default_user=self.by)
-        Placement.objects.bulk_create(placements_for(self.members), batch_size=1000)
+        movements.save()
 
     def _cell_members(self, plan: _CellPlan) -> None:
         rng = self.rng
@@ -625,6 +630,193 @@ class _Builder:
         return f"0{rng.choice(PHONE_PREFIXES)}{rng.randint(0, 9_999_999):07d}"
 
 
+# Where members transferred in came from, and where those who left went (HD 11-HD/BTCTW).
+ELSEWHERE = [
+    (TransferScope.OTHER_DISTRICT, "Đảng bộ xã Bình Lư, huyện Tam Đường"),
+    (TransferScope.OTHER_DISTRICT, "Đảng bộ thị trấn Phong Thổ, huyện Phong Thổ"),
+    (TransferScope.OTHER_DISTRICT, "Đảng bộ Cơ quan Tỉnh ủy Lai Châu"),
+    (TransferScope.OTHER_DISTRICT, "Đảng bộ thị trấn Than Uyên, huyện Than Uyên"),
+    (TransferScope.OTHER_PROVINCE, "Đảng bộ huyện Tuần Giáo, tỉnh Điện Biên"),
+    (TransferScope.OTHER_PROVINCE, "Đảng bộ thành phố Lào Cai, tỉnh Lào Cai"),
+    (TransferScope.OTHER_PROVINCE, "Đảng bộ huyện Hải Hậu, tỉnh Nam Định"),
+    (TransferScope.OTHER_PROVINCE, "Đảng bộ huyện Mai Sơn, tỉnh Sơn La"),
+]
+STUDY_PLACES = [
+    "Chi bộ lớp Trung cấp lý luận chính trị, Trường Chính trị tỉnh Lai Châu",
+    "Chi bộ học viên, Trường Cao đẳng Cộng đồng Lai Châu",
+    "Chi bộ lớp Cao cấp lý luận chính trị, Học viện Chính trị khu vực I",
+]
+WORK_PLACES = [
+    "Chi bộ Công ty cổ phần Thủy điện Nậm Na",
+    "Chi bộ Ban Quản lý dự án huyện Sìn Hồ",
+    "Chi bộ Công ty TNHH Cao su Lai Châu",
+]
+# Seed 001: commune officials moved to the cells of the villages they live in (184 of them);
+# the demo moves this share of its village-cell officials, in 2016-2019.
+OFFICIALS_MOVED = 0.35
+ARRIVED_SHARE = 0.08  # district staff who came from another district or province
+PAST_TEMPORARY = 0.012  # young village members away for work, back before the seed's date
+CURRENT_TEMPORARY = 12  # members away at the time the demo is loaded
+
+
+class _Movements:
+    """A member's history beyond admission: officials moved from the commune agency's cell to
+    their village's, district staff transferred in from elsewhere, temporary transfers, with
+    every event of the record (admitted, recognised, exempted, left) written in bulk.
+
+    Drawn from a generator of its own, so the members themselves stay as they were; nobody
+    joins or leaves the rolls, so the figures of 26/10/2020 and of today do not move.
+    """
+
+    def __init__(self, builder: "_Builder"):
+        self.by = builder.by
+        self.rng = rng = random.Random(SEED + 2)
+        self.members = builder.members
+        self.moved: dict[int, tuple] = {}  # id(member) -> (agency cell, day)
+        self.arrived: dict[int, tuple] = {}  # id(member) -> (day, scope, place)
+        self.away: dict[int, tuple] = {}  # id(member) -> (out, until, back, place, reason)
+        plan_of = {plan.unit.pk: plan for plan in builder.plans}
+        agency = {
+            plan.commune: plan.unit for plan in builder.plans if plan.profile == "commune_agency"
+        }
+        today = date.today()
+        young = []
+        for member in self.members:
+            plan = plan_of[member.unit.pk]
+            if member.status not in ACTIVE_STATUSES or member.exempt_since:
+                continue
+            cell = agency.get(plan.commune)
+            if (
+                plan.profile == "village"
+                and cell is not None
+                and member.occupation == OC.CIVIL_SERVANT
+                and member.admitted_on < date(2015, 1, 1)
+                and not (cell.founded_on and cell.founded_on > member.admitted_on)
+                and rng.random() < OFFICIALS_MOVED
+            ):
+                start = max(date(2016, 1, 1), member.unit.founded_on or date(2016, 1, 1))
+                day = start + timedelta(
+                    days=rng.randint(0, max((date(2019, 12, 31) - start).days, 0))
+                )
+                if member.official_on is None or member.official_on < day:
+                    self.moved[id(member)] = (cell, day)
+                    continue
+            if (
+                plan.commune is None
+                and member.admitted_on < date(2015, 1, 1)
+                and rng.random() < ARRIVED_SHARE
+            ):
+                start = _add_years(member.admitted_on, 2)
+                day = start + timedelta(days=rng.randint(0, (date(2019, 12, 31) - start).days))
+                self.arrived[id(member)] = (day, *rng.choice(ELSEWHERE))
+                continue
+            if plan.profile == "village" and member.age_on(AS_OF) < 40:
+                young.append(member)
+        for member in young:
+            if rng.random() < PAST_TEMPORARY and member.admitted_on < date(2017, 1, 1):
+                out = date(2017, 1, 1) + timedelta(days=rng.randint(0, 900))
+                until = add_months(out, rng.randint(6, 11))
+                back = until - timedelta(days=rng.randint(0, 20))
+                self.away[id(member)] = (out, until, back, rng.choice(WORK_PLACES), "work")
+        current = [m for m in young if id(m) not in self.away]
+        for member in rng.sample(current, min(CURRENT_TEMPORARY, len(current))):
+            out = today - timedelta(days=rng.randint(20, 150))
+            study = rng.random() < 0.4
+            until = add_months(out, rng.randint(12, 20) if study else rng.randint(6, 11))
+            place = rng.choice(STUDY_PLACES if study else WORK_PLACES)
+            self.away[id(member)] = (out, until, None, place, "study" if study else "work")
+        for member in self.members:
+            if id(member) in self.away:
+                out, until, back, _place, _reason = self.away[id(member)]
+                member.away_since, member.away_until = out, back or until
+
+    def save(self) -> None:
+        placements, events = [], []
+        labels = {"work": "Công tác", "study": "Đi học"}
+        for member in self.members:
+            moved, arrived = self.moved.get(id(member)), self.arrived.get(id(member))
+            start = arrived[0] if arrived else member.admitted_on
+            if moved:
+                cell, day = moved
+                placements.append(
+                    Placement(member=member, unit=cell, valid_from=start, valid_to=day)
+                )
+                start = day
+            placements.append(
+                Placement(
+                    member=member, unit=member.unit, valid_from=start, valid_to=member.left_on
+                )
+            )
+            for event in entry_events(member, by=self.by):
+                if arrived and event.on < arrived[0]:
+                    continue  # admitted and recognised elsewhere
+                if moved and event.on < moved[1]:
+                    event.unit = moved[0]
+                    if event.kind == EventKind.ADMITTED:
+                        event.to_unit = moved[0]
+                if event.kind == EventKind.TRANSFER_OUT:
+                    event.scope, event.place = self.rng.choice(ELSEWHERE)
+                events.append(event)
+            if moved:
+                cell, day = moved
+                events.append(
+                    MembershipEvent(
+                        member=member,
+                        kind=EventKind.TRANSFER_INTERNAL,
+                        on=day,
+                        unit=cell,
+                        from_unit=cell,
+                        to_unit=member.unit,
+                        decision_number=f"{self.rng.randint(10, 250)}-QĐ/ĐU",
+                        note="Cán bộ xã chuyển về sinh hoạt tại chi bộ nơi cư trú.",
+                        created_by=self.by,
+                    )
+                )
+            if arrived:
+                day, scope, place = arrived
+                events.append(
+                    MembershipEvent(
+                        member=member,
+                        kind=EventKind.TRANSFER_IN,
+                        on=day,
+                        unit=member.unit,
+                        to_unit=member.unit,
+                        scope=scope,
+                        place=place,
+                        decision_number=f"{self.rng.randint(100, 999)}-QĐ/HU",
+                        created_by=self.by,
+                    )
+                )
+            if id(member) in self.away:
+                out, until, back, place, reason = self.away[id(member)]
+                events.append(
+                    MembershipEvent(
+                        member=member,
+                        kind=EventKind.TEMP_OUT,
+                        on=out,
+                        unit=member.unit,
+                        from_unit=member.unit,
+                        place=place,
+                        until=until,
+                        note=labels[reason],
+                        created_by=self.by,
+                    )
+                )
+                if back:
+                    events.append(
+                        MembershipEvent(
+                            member=member,
+                            kind=EventKind.TEMP_BACK,
+                            on=back,
+                            unit=member.unit,
+                            created_by=self.by,
+                        )
+                    )
+        Placement.objects.bulk_create(placements, batch_size=1000)
+        events.sort(key=lambda e: (e.on, e.kind))
+        events_bulk_create(events, by=self.by)
+
+
 def _blend(mix: dict, kinh_share: float) -> dict:
     """A commune's make-up with a share of Kinh staff posted from outside added."""
     total = sum(mix.values())
@@ -774,6 +966,9 @@ def build_demo(*, meetings: bool = True) -> DemoSummary:
         raise RuntimeError("Demo figures differ from seed 001: " + "; ".join(wrong))
     appoint_secretaries(district, users["quantri"])
     replay_reorganisations(district, users)
+    from units.demo.later import build_later  # it draws on the builder's generators
+
+    build_later(province=district.parent, district=district, by=users["quantri"])
     if not meetings:
         summary.seconds = time.perf_counter() - started
         return summary
