@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("units.urls")),
     path("members/", include("members.urls")),
     path("meetings/", include("meetings.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

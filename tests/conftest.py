@@ -10,6 +10,7 @@
 """
 
 import os
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -21,6 +22,9 @@ from units.models import Role, UnitKind
 
 CHROMIUM = Path("/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("CHIBO_REQUIRE_BROWSER") == "1"
+# Exports are opened in LibreOffice (soffice --headless) where it is installed; CI requires it.
+SOFFICE = shutil.which("soffice")
+REQUIRE_LIBREOFFICE = os.environ.get("CHIBO_REQUIRE_LIBREOFFICE") == "1" or REQUIRE_BROWSER
 
 
 @pytest.fixture
@@ -77,30 +81,57 @@ def client_for(db):
     return make
 
 
-# Browser tests need a headless Chromium. Where it is missing they are skipped, unless
-# CHIBO_REQUIRE_BROWSER=1 (CI), where a missing browser must fail the run, not pass it quietly.
+# Browser tests need a headless Chromium, LibreOffice tests soffice. Where it is missing they are
+# skipped, unless CHIBO_REQUIRE_BROWSER=1 / CHIBO_REQUIRE_LIBREOFFICE=1 (CI), where a missing
+# program must fail the run, not pass it quietly.
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "libreoffice: needs soffice (skipped when it is not installed, unless "
+        "CHIBO_REQUIRE_LIBREOFFICE=1 or CHIBO_REQUIRE_BROWSER=1)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists() or REQUIRE_BROWSER:
-        return
-    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (CHIBO_REQUIRE_BROWSER=1 fails instead)")
+    skip_browser = pytest.mark.skip(
+        reason=f"{CHROMIUM} not found (CHIBO_REQUIRE_BROWSER=1 fails instead)"
+    )
+    skip_office = pytest.mark.skip(
+        reason="soffice (LibreOffice) not found (CHIBO_REQUIRE_LIBREOFFICE=1 fails instead)"
+    )
     for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(skip)
+        if item.get_closest_marker("browser") and not (CHROMIUM.exists() or REQUIRE_BROWSER):
+            item.add_marker(skip_browser)
+        if item.get_closest_marker("libreoffice") and not (SOFFICE or REQUIRE_LIBREOFFICE):
+            item.add_marker(skip_office)
 
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") and REQUIRE_BROWSER and not CHROMIUM.exists():
         pytest.fail(f"CHIBO_REQUIRE_BROWSER=1 but {CHROMIUM} is not installed", pytrace=False)
+    if item.get_closest_marker("libreoffice") and REQUIRE_LIBREOFFICE and not SOFFICE:
+        pytest.fail(
+            "CHIBO_REQUIRE_LIBREOFFICE=1 (or CHIBO_REQUIRE_BROWSER=1) but soffice is not installed",
+            pytrace=False,
+        )
 
 
 def pytest_terminal_summary(terminalreporter):
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
-    if skipped:
+    skipped = terminalreporter.stats.get("skipped", [])
+    browser = [r for r in skipped if "browser" in r.keywords]
+    if browser:
         terminalreporter.write_line(
-            f"{len(skipped)} browser test(s) skipped: {CHROMIUM} is not installed "
+            f"{len(browser)} browser test(s) skipped: {CHROMIUM} is not installed "
             "(install chromium, or set CHIBO_REQUIRE_BROWSER=1 to make this an error)",
+            yellow=True,
+        )
+    office = [r for r in skipped if "libreoffice" in r.keywords]
+    if office:
+        terminalreporter.write_line(
+            f"{len(office)} LibreOffice test(s) skipped: soffice is not installed "
+            "(install libreoffice-calc, or set CHIBO_REQUIRE_LIBREOFFICE=1 to make this an error)",
             yellow=True,
         )
 

@@ -34,7 +34,13 @@ PAGES = {
     "secretary home": ("secretary_a", "home", None, 17),
     "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),
     "district meeting board": ("district_admin", "meeting_board", "district", 11),
+    # every panel of the leaders' dashboard, alerts of the meetings and members apps included
+    "district dashboard": ("district_admin", "report_dashboard", "district", 19),
     "cell meetings": ("secretary_a", "meeting_list", "cell_a1", 18),
+    "district badge list": ("district_admin", "badge_list", "district", 10),
+    "district data quality": ("district_admin", "member_quality", "district", 19),
+    # tests/members/test_admissions.py pins it again with many candidates and their sponsors
+    "district admissions board": ("district_admin", "admission_board", "district", 9),
 }
 
 
@@ -124,3 +130,43 @@ def test_big_tree_has_hundreds_of_units_and_thousands_of_members(small):
     grow(small)
     assert Unit.objects.count() > 300
     assert Member.objects.count() > 3000
+
+
+def test_member_page_takes_the_same_queries_with_a_long_timeline(
+    small, secretary_a, client_for, django_assert_max_num_queries
+):
+    """The member page: record, timeline (one query whatever its length) and history."""
+    from members import services
+    from members.choices import TransferScope
+
+    member = MemberFactory(
+        unit=small.cell_a1,
+        full_name="Lò Văn Phương",
+        birth_date=date(1970, 3, 2),
+        admitted_on=date(1995, 5, 19),
+        official_on=date(1996, 5, 19),
+    )
+    client = client_for(secretary_a)
+    client.get(member.get_absolute_url())  # per-process caches warm, as on a running server
+    with django_assert_max_num_queries(10) as short:
+        assert client.get(member.get_absolute_url()).status_code == 200
+    for year in range(2016, 2024):
+        services.member_temporary_out(
+            member=member,
+            on=date(year, 1, 10),
+            until=date(year, 6, 10),
+            reason="work",
+            place="Chi bộ Công ty",
+            by=secretary_a,
+        )
+        services.member_temporary_back(member=member, on=date(year, 6, 1), by=secretary_a)
+    services.member_transfer_out(
+        member=member,
+        scope=TransferScope.OTHER_PROVINCE,
+        place="Đảng bộ phường Tân Phong",
+        on=date(2024, 3, 1),
+        by=secretary_a,
+    )
+    with django_assert_max_num_queries(10) as long:
+        assert client.get(member.get_absolute_url()).status_code == 200
+    assert len(long) == len(short)

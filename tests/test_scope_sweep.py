@@ -16,8 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from meetings.models import Meeting, Task, ThematicPlan
-from members.models import ImportBatch, Member
-from tests.factories import MemberFactory, VillageFactory, persona
+from members.models import Candidate, ImportBatch, Member
+from members.views import EVENT_ACTIONS
+from reports.models import Resolution, Target
+from tests.factories import CandidateFactory, MemberFactory, VillageFactory, persona
 from tests.meetings.factories import log_meeting
 from units.models import Officer, ReorgEvent, ReorgKind, Role, Unit, UnitKind, Village
 
@@ -64,6 +66,20 @@ def _meeting_edit(meeting) -> dict:
     return form_data(meeting.held_on, version=meeting.version, content="Đã sửa")
 
 
+def _member_event(member) -> dict:
+    """Every field any membership event form asks for."""
+    return {
+        "on": "01/02/2026",
+        "until": "01/08/2026",
+        "reason": "work",
+        "scope": "other_district",
+        "place": "Đảng bộ xã lạ",
+        "to_unit": member.unit_id,
+        "unit": member.unit_id,
+        "decision_number": "99-QĐ/ĐU",
+    }
+
+
 def _nothing(obj) -> dict:
     return {}
 
@@ -97,6 +113,41 @@ def _new_term(unit) -> dict:
     return {"name": "2026-2031", "starts_on": "01/01/2026"}
 
 
+def _badge_award(unit) -> dict:
+    members = Member.objects.filter(unit__path__startswith=unit.path)
+    return {
+        "year": 2026,
+        "member": [m.pk for m in members],
+        "decision_number": "99-QĐ/TU",
+        "awarded_on": "01/01/2026",
+    }
+
+
+def _candidate_edit(candidate) -> dict:
+    return {**_member_edit(candidate), "full_name": "Người Đã Sửa", "unit": candidate.unit_id}
+
+
+def _candidate_stages(candidate) -> dict:
+    return {"awareness_class_on": "01/02/2026", "background_checked_on": "02/02/2026"}
+
+
+def _withdraw(candidate) -> dict:
+    return {"withdrawn_on": "01/02/2026", "reason": "Lý do lạ"}
+
+
+def _admit(candidate) -> dict:
+    return {"province_consent": "on"}
+
+
+def _resolution(obj) -> dict:
+    return {"number": "99-NQ/ĐU", "title": "Nghị quyết lạ", "start_year": 2021, "end_year": 2025}
+
+
+def _target(obj) -> dict:
+    unit_id = obj.issuer_id if isinstance(obj, Resolution) else obj.unit_id
+    return {"unit": unit_id, "kind": "admissions", "year": 2022, "value": "9"}
+
+
 # url name: {id kwarg: (which objects of commune B fill it, what a POST sends)}
 ID_PATTERNS = {
     "unit_detail": {"pk": ("units", _unit_edit)},
@@ -127,9 +178,36 @@ ID_PATTERNS = {
     "member_import_commit": {"pk": ("imports", _nothing)},
     "member_register_export": {"unit_pk": ("units", _nothing)},
     "member_probation": {"unit_pk": ("units", _nothing)},
+    "report_exports": {"unit_pk": ("units", _nothing)},
+    "export_increase_decrease": {"unit_pk": ("units", _nothing)},
+    "export_structure": {"unit_pk": ("units", _nothing)},
+    "export_organisations": {"unit_pk": ("units", _nothing)},
+    "export_meetings": {"unit_pk": ("units", _nothing)},
+    "report_dashboard": {"unit_pk": ("units", _nothing)},
+    "resolution_list": {"unit_pk": ("units", _nothing)},
+    "resolution_create": {"unit_pk": ("units", _resolution)},
+    "resolution_detail": {"pk": ("resolutions", _nothing)},
+    "resolution_edit": {"pk": ("resolutions", _resolution)},
+    "target_create": {"pk": ("resolutions", _target)},
+    "target_edit": {"pk": ("targets", _target)},
+    "target_delete": {"pk": ("targets", _nothing)},
+    "member_event": {"pk": ("members", _member_event)},
+    "badge_list": {"unit_pk": ("units", _nothing)},
+    "badge_award": {"unit_pk": ("units", _badge_award)},
+    "badge_export": {"unit_pk": ("units", _nothing)},
+    "member_quality": {"unit_pk": ("units", _nothing)},
+    "admission_board": {"unit_pk": ("units", _nothing)},
+    "admission_detail": {"pk": ("candidates", _candidate_edit)},
+    "admission_edit": {"pk": ("candidates", _candidate_edit)},
+    "admission_stages": {"pk": ("candidates", _candidate_stages)},
+    "admission_withdraw": {"pk": ("candidates", _withdraw)},
+    "admission_admit": {"pk": ("candidates", _admit)},
 }
 # Patterns that also take a word, not an id: every value is swept.
-OTHER_KWARGS = {"unit_reorganise": {"kind": [k.value for k in ReorgKind]}}
+OTHER_KWARGS = {
+    "unit_reorganise": {"kind": [k.value for k in ReorgKind]},
+    "member_event": {"action": list(EVENT_ACTIONS)},
+}
 
 
 def project_patterns(patterns=None, prefix="", kwargs=()):
@@ -184,6 +262,13 @@ def commune_b(tree):
     batch = ImportBatch.objects.create(
         user=secretary_b, unit=tree.cell_b1, file_name="chi-bo-b1.xlsx", rows=[]
     )
+    candidate = CandidateFactory(unit=tree.cell_b1, full_name="Thào Thị Dua", sponsor_1=member)
+    resolution = Resolution.objects.create(
+        number="02-NQ/ĐU", issuer=tree.commune_b, title="Nghị quyết", start_year=2021, end_year=2025
+    )
+    target = Target.objects.create(
+        resolution=resolution, unit=tree.commune_b, kind="admissions", value=5
+    )
     return {
         "units": [tree.commune_b, tree.cell_b1],
         "villages": [village],
@@ -193,6 +278,9 @@ def commune_b(tree):
         "plans": [plan],
         "officers": [officer],
         "imports": [batch],
+        "candidates": [candidate],
+        "resolutions": [resolution],
+        "targets": [target],
     }
 
 
@@ -209,6 +297,9 @@ def snapshot(objects) -> dict:
             Officer.objects.count(),
             ReorgEvent.objects.count(),
             ImportBatch.objects.count(),
+            Candidate.objects.count(),
+            Resolution.objects.count(),
+            Target.objects.count(),
         ),
     }
     for group in objects.values():
