@@ -86,7 +86,9 @@ def build_meetings(district: Unit, rng_seed: int, until: date = AS_OF) -> dict:
         Unit.objects.subtree(district.path)
         .filter(kind__in=CELL_KINDS)
         .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=until))
-        .order_by("path")
+        # Creation order, not the path: paths sort by the digits of ids, which differ between
+        # databases whose sequences have moved on, and the draws below must not.
+        .order_by("pk")
     )
     cell_ids = {c.pk for c in cells}
     stays = defaultdict(list)  # cell id → [(member, from, to)]

@@ -989,7 +989,8 @@ def appoint_secretaries(district: Unit, by) -> None:
     """A secretary for every cell in the 2020-2025 term: its longest-serving full member (the
     demo secretary's login is the first member of Lồng Thàng), 20 of them also village heads."""
     name, starts, ends = TERM_2020
-    cells = list(Unit.objects.subtree(district.path).filter(kind__in=CELL_KINDS).order_by("path"))
+    # Creation order, not the path, whose string order follows the digits of the ids.
+    cells = list(Unit.objects.subtree(district.path).filter(kind__in=CELL_KINDS).order_by("pk"))
     bulk_create_with_history(
         [Term(unit=c, name=name, starts_on=starts, ends_on=ends) for c in cells],
         Term,
@@ -1068,7 +1069,7 @@ def replay_reorganisations(district: Unit, users: dict) -> None:
         )
     partial = Unit.objects.subtree(district.path).filter(kind=UnitKind.PARTIAL_COMMITTEE).first()
     if partial is not None:
-        cell = partial.children.order_by("name").first()
+        cell = partial.children.order_by("pk").first()
         reorg_move(
             unit=cell,
             new_parent=partial.parent,

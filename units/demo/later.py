@@ -208,13 +208,13 @@ class _Later:
             Unit.objects.subtree(self.province.path)
             .filter(kind=UnitKind.SUB_CELL, category=UnitCategory.VILLAGE, dissolved_on=None)
             .select_related("parent")
-            .order_by("path")
+            .order_by("pk")  # creation order: the same draws whatever the ids (not the path)
         )
         self.stints = defaultdict(list)
         members = Member.objects.in_subtree(self.province.path)
         people = {
             m["pk"]: m
-            for m in members.values("pk", "official_on", "left_on", "ethnicity", "unit_id")
+            for m in members.order_by("pk").values("pk", "official_on", "left_on", "ethnicity", "unit_id")
         }
         for p in Placement.objects.filter(member__in=members).values(
             "member_id", "unit_id", "valid_from", "valid_to"
@@ -232,7 +232,7 @@ class _Later:
         for cell_id, counter in peoples.items():
             self.dominant[cell_id] = counter.most_common(1)[0][0]
         self.villages = defaultdict(list)
-        for village in Village.objects.filter(cell__in=cells).order_by("name"):
+        for village in Village.objects.filter(cell__in=cells).order_by("pk"):
             self.villages[village.cell_id].append(village)
         self.specs = {f"Đảng bộ {spec.place}": spec for spec in COMMUNES}
         return [
