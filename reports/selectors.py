@@ -3,12 +3,14 @@
 Every figure is that of the chosen day: the units as they stood then (unit versions), the
 members on the rolls then (placements and the members' dates), the meetings up to that day
 (monthly rollups for the months before, the meetings' stored counts for the month itself).
+Events of a year (admissions, departures) count for the unit their cell stood under on the
+event's own day, so a commune that changes district in the year is never counted twice.
 The number of queries does not depend on the size of the tree, the number of members or years.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
@@ -26,7 +28,7 @@ from meetings.rules import (
     quarter_months,
     quarter_of,
 )
-from meetings.selectors import cells_missing_month, removal_candidates
+from meetings.selectors import removal_candidates
 from members.choices import (
     ACTIVE_STATUSES,
     AGE_BANDS,
@@ -35,10 +37,11 @@ from members.choices import (
     MemberStatus,
     Sex,
 )
-from members.models import Candidate, Member, Placement
+from members.models import Candidate, Member, MembershipEvent, Placement
+from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, probation_ends
 from members.rules import add_months as add_months_keep_day
-from members.selectors import probation_due
-from reports.models import Resolution, Target, TargetKind
+from reports.models import PERCENT_KINDS, Resolution, Target, TargetKind
+from reports.statistics import exempt_members
 from units.access import check_path, scope_for
 from units.models import CELL_KINDS, PATH_END, Unit, UnitKind, UnitVersion, Village
 from units.selectors import MIN_FULL_MEMBERS_PER_CELL, Figures
@@ -49,6 +52,7 @@ CHART_YEARS = 6
 # Why members left the rolls, in the order of the statistics form (HD 11-HD/BTCTW, 2021).
 LEAVING_STATUSES = list(dict.fromkeys(EXIT_STATUSES.values()))
 EXIT_LABELS = {status: MemberStatus(status).label for status in LEAVING_STATUSES}
+EXIT_KINDS = {status: kind for kind, status in EXIT_STATUSES.items()}
 
 
 # --- The tree as it stood ------------------------------------------------------------------
@@ -73,6 +77,27 @@ class History:
             for v in UnitVersion.objects.filter(self.paths_q).select_related("unit")
             if segment in f".{v.path}"
         ]
+        self.cuts = self._cuts()
+
+    def _cuts(self) -> set[date]:
+        """The days a unit came under the dashboard's unit from elsewhere or left it for
+        elsewhere (moves, reorganisations); foundings and dissolutions are no cut, since no
+        member was placed in the unit before or after."""
+        spans = defaultdict(list)
+        for v in sorted(self.versions, key=lambda v: v.valid_from):
+            own = spans[v.unit_id]
+            if own and own[-1][1] == v.valid_from:
+                own[-1][1] = v.valid_to  # a rename: the same stay under the unit
+            else:
+                own.append([v.valid_from, v.valid_to, v.unit])
+        cuts = set()
+        for stays in spans.values():
+            for start, end, unit in stays:
+                if start != unit.founded_on:
+                    cuts.add(start)
+                if end is not None and end != unit.dissolved_on:
+                    cuts.add(end)
+        return cuts
 
     def on(self, day: date) -> list[UnitVersion]:
         """The versions in force on `day`: the subtree as it stood."""
@@ -82,17 +107,51 @@ class History:
             if v.valid_from <= day and (v.valid_to is None or v.valid_to > day)
         ]
 
-    def during(self, first: date, last: date) -> set[int]:
-        """The units under it at some time from `first` to `last` (for counts of events)."""
-        return {
-            v.unit_id
-            for v in self.versions
-            if v.valid_from <= last and (v.valid_to is None or v.valid_to > first)
-        }
+    def parts(self, first: date, last: date) -> list[tuple[date, date, set[int]]]:
+        """The days `first` to `last` cut where the subtree changed, each part with the units
+        under the dashboard's unit throughout it: an event of the part counts for the unit
+        exactly when its cell is one of them."""
+        starts = [first, *sorted(d for d in self.cuts if first < d <= last)]
+        ends = [d - timedelta(days=1) for d in starts[1:]] + [last]
+        return [
+            (start, end, {v.unit_id for v in self.on(start)})
+            for start, end in zip(starts, ends, strict=True)
+        ]
 
     def ever(self):
         """The ids of every unit ever under it, as a subquery."""
         return UnitVersion.objects.filter(self.paths_q).values("unit_id")
+
+
+class Flows:
+    """Counts of dated events (admissions, departures) over windows of days, each window cut
+    where the subtree changed: one filtered count per part, summed over the units under the
+    dashboard's unit in that part (see History.parts)."""
+
+    def __init__(self, history: History):
+        self.history = history
+        self.parts: dict[str, list] = {}
+
+    def counts(self, name: str, first: date, last: date, field: str, condition: Q) -> dict:
+        """The aggregates for the window `name`: `condition` and `field` within each part."""
+        self.parts[name] = self.history.parts(first, last)
+        return {
+            f"{name}_p{i}": Count(
+                "pk", filter=condition & Q(**{f"{field}__gte": start, f"{field}__lte": end})
+            )
+            for i, (start, end, _units) in enumerate(self.parts[name])
+        }
+
+    def total(self, rows: dict, name: str) -> int:
+        """The window's events in the units under the dashboard's unit on their own day."""
+        total = 0
+        for i, (_start, _end, units) in enumerate(self.parts[name]):
+            key = f"{name}_p{i}"
+            for unit_id in units:
+                row = rows.get(unit_id)
+                if row is not None:
+                    total += row[key]
+        return total
 
 
 def _on_rolls(day: date, prefix: str = "member__") -> Q:
@@ -206,9 +265,17 @@ class TargetProgress:
     target: Target
     year: int
     actual: float | None
-    projected: float | None  # the year-to-date figure carried on to the year's end
+    projected: float | None  # the figure carried on at its pace to `due_on`
     reached: bool  # the figure already meets the target
-    on_pace: bool  # the figure, or its projection, meets the target by the year's end
+    on_pace: bool  # the figure, or its projection, meets the target by `due_on`
+    due_on: date | None = None  # when the target is to be met
+
+    @property
+    def status(self) -> str:
+        """One of "reached", "on_pace" or "behind" (behind pace), as the dashboard shows it."""
+        if self.reached:
+            return "reached"
+        return "on_pace" if self.on_pace else "behind"
 
 
 @dataclass
@@ -248,8 +315,35 @@ class Dashboard:
 # --- Organisation and members --------------------------------------------------------------
 
 
-def _organisation(units, day: date, per_unit: dict):
-    """Figures each unit holds by itself on `day`: its kind, its members, its villages."""
+def _village_rows(commune_ids, cell_ids, days: list[date]) -> list[tuple]:
+    """The villages of the communes, and those the cells cover, each with whether anyone on the
+    rolls lived there on each of `days`: (commune, cell, lived in on day 0, day 1 …). One query.
+    Villages and the cells covering them are today's (villages are not versioned yet)."""
+    if not commune_ids and not cell_ids:
+        return []
+    # A white village has nobody on the rolls living there: one index probe per village a day.
+    lived = {
+        f"lived_{i}": Exists(
+            Member.objects.filter(_on_rolls(d, ""), residence_village_id=OuterRef("pk"))
+        )
+        for i, d in enumerate(days)
+    }
+    return list(
+        Village.objects.filter(Q(commune_id__in=commune_ids) | Q(cell_id__in=cell_ids))
+        .annotate(**lived)
+        .values_list("commune_id", "cell_id", *lived)
+    )
+
+
+def _village_holder(commune_id, cell_id, communes: set[int], cells: set[int]):
+    """The unit a village counts under: its commune, or for a cell's own dashboard the cell."""
+    if commune_id in communes:
+        return commune_id
+    return cell_id if cell_id in cells else None
+
+
+def _organisation(units, per_unit: dict, villages: list[tuple]):
+    """Figures each unit holds by itself on the day: its kind, its members, its villages."""
     own = defaultdict(Figures)
     for unit in units:
         f = own[unit.pk]
@@ -265,25 +359,14 @@ def _organisation(units, day: date, per_unit: dict):
         if members is not None:
             f.members, f.full_members = members.total, members.full
             f.probationary_members = members.probationary
-    # Villages and the cells covering them are today's (villages are not versioned); who lives
-    # there is as of the day.
-    villages = (
-        Village.objects.filter(commune_id__in=[u.pk for u in units if u.kind == UnitKind.COMMUNE])
-        # A white village has nobody on the rolls living there: one index probe per village.
-        .annotate(
-            lived_in=Exists(
-                Member.objects.filter(_on_rolls(day, ""), residence_village_id=OuterRef("pk"))
-            )
-        )
-        .values_list("commune_id", "cell_id", "lived_in")
-    )
-    villages = list(villages)
-    per_cell = defaultdict(int)
-    for _commune, cell_id, _n in villages:
-        if cell_id:
-            per_cell[cell_id] += 1
-    for commune_id, cell_id, residents in villages:
-        f = own[commune_id]
+    communes = {u.pk for u in units if u.kind == UnitKind.COMMUNE}
+    cells = {u.pk for u in units if u.kind in CELL_KINDS}
+    per_cell = _cell_coverage(villages)
+    for commune_id, cell_id, residents, *_later in villages:
+        holder = _village_holder(commune_id, cell_id, communes, cells)
+        if holder is None:
+            continue
+        f = own[holder]
         f.villages += 1
         if cell_id is None:
             f.villages_without_cell += 1
@@ -294,13 +377,43 @@ def _organisation(units, day: date, per_unit: dict):
         if not residents:
             f.white_villages += 1
     for cell_id, n in per_cell.items():
-        own[cell_id].covered_villages = n
-        own[cell_id].independent_cells, own[cell_id].combined_cells = (1, 0) if n == 1 else (0, 1)
+        if cell_id in cells:
+            own[cell_id].covered_villages = n
+            own[cell_id].independent_cells, own[cell_id].combined_cells = (
+                (1, 0) if n == 1 else (0, 1)
+            )
     for unit in units:
         # Điều lệ Đảng: a cell needs at least 3 full members.
         if unit.kind in CELL_KINDS and own[unit.pk].full_members < MIN_FULL_MEMBERS_PER_CELL:
             own[unit.pk].small_cells = 1
     return own
+
+
+def _cell_coverage(villages: list[tuple]) -> dict:
+    """How many villages each cell covers (1: the village's own cell; more: a combined cell)."""
+    per_cell = defaultdict(int)
+    for _commune, cell_id, *_lived in villages:
+        if cell_id:
+            per_cell[cell_id] += 1
+    return per_cell
+
+
+def _village_levels(villages: list[tuple], versions, index: int, top: Unit) -> tuple:
+    """(% of villages with their own cell, white villages) of the subtree as it stood in
+    `versions`, residents as of the `index`-th day of the village rows."""
+    communes = {v.unit_id for v in versions if v.kind == UnitKind.COMMUNE}
+    cells = {top.pk} if top.kind in CELL_KINDS else set()
+    per_cell = _cell_coverage(villages)
+    total = own = white = 0
+    for commune_id, cell_id, *lived in villages:
+        if _village_holder(commune_id, cell_id, communes, cells) is None:
+            continue
+        total += 1
+        own += cell_id is not None and per_cell[cell_id] == 1
+        white += not lived[index]
+    if not total:
+        return None, None
+    return 100 * own / total, white
 
 
 # Open ends of placements and memberships, so that "in force on a day" is two comparisons.
@@ -320,7 +433,8 @@ def _member_counts(day: date, prefix: str) -> dict:
         f"{prefix}full": Count("pk", filter=on & Q(member__official_on__lte=day)),
         f"{prefix}women": Count("pk", filter=on & Q(member__sex=Sex.FEMALE)),
         f"{prefix}minority": Count("pk", filter=on & ~Q(member__ethnicity=Ethnicity.KINH)),
-        f"{prefix}exempt": Count("pk", filter=on & Q(member__exempt_since__lte=day)),
+        # Exempt on the day by the exemption events: `exempt_since` is cleared when one ends.
+        f"{prefix}exempt": Count("pk", filter=on & Q(member_id__in=exempt_members(day))),
     }
     return counts
 
@@ -338,10 +452,11 @@ def _member_figures(row: dict, prefix: str, bands: bool = False) -> MemberFigure
     )
 
 
-def _placements(history: History, day: date, last_year_day: date, years: list[int]):
-    """Per unit ever under the dashboard's unit: its members on the day and a year before,
-    on each year's last day, admitted each year, and who left the rolls and why. One query
-    over the placements, grouped by unit; which units count on which day is the versions'."""
+def _placements(history: History, flows: Flows, day: date, last_year_day: date, years):
+    """Per unit ever under the dashboard's unit: its members on the day and a year before, on
+    each year's last day, and admitted each year (split where the tree changed, see Flows).
+    One query over the placements, grouped by unit; which units count on which day is the
+    versions'."""
     counts = {**_member_counts(day, "now_"), **_member_counts(last_year_day, "then_")}
     on = _placed_on(day)
     for key, _label, low, high in AGE_BANDS:
@@ -352,31 +467,12 @@ def _placements(history: History, day: date, last_year_day: date, years: list[in
         end = day if year == day.year else date(year, 12, 31)
         if year != day.year:
             counts[f"members_{year}"] = Count("pk", filter=_placed_on(end))
-        counts[f"admitted_{year}"] = Count(
-            "pk", filter=first & Q(valid_from__gte=date(year, 1, 1), valid_from__lte=end)
+        counts.update(flows.counts(f"admitted_{year}", date(year, 1, 1), end, "valid_from", first))
+    counts.update(
+        flows.counts(
+            "admitted_then", date(last_year_day.year, 1, 1), last_year_day, "valid_from", first
         )
-    counts["admitted_then"] = Count(
-        "pk",
-        filter=first
-        & Q(valid_from__gte=date(last_year_day.year, 1, 1), valid_from__lte=last_year_day),
     )
-    # Left the rolls: the placement that ended on the day the member left.
-    left = Q(valid_to=F("member__left_on"))
-    for status in LEAVING_STATUSES:
-        counts[f"left_{status}_now"] = Count(
-            "pk",
-            filter=left
-            & Q(member__status=status, valid_to__gte=date(day.year, 1, 1), valid_to__lte=day),
-        )
-        counts[f"left_{status}_then"] = Count(
-            "pk",
-            filter=left
-            & Q(
-                member__status=status,
-                valid_to__gte=date(last_year_day.year, 1, 1),
-                valid_to__lte=last_year_day,
-            ),
-        )
     return {
         row.pop("unit_id"): row
         for row in Placement.objects.filter(unit_id__in=history.ever())
@@ -390,12 +486,35 @@ def _placements(history: History, day: date, last_year_day: date, years: list[in
     }
 
 
+def _departures(history: History, flows: Flows, day: date, last_year_day: date) -> dict:
+    """Per unit ever under the dashboard's unit: who left the rolls and why, this year and the
+    same period last year, from the exit events (a member re-admitted since keeps the
+    departure; the record's status and `left_on` no longer show it). One query."""
+    counts = {}
+    for status in LEAVING_STATUSES:
+        kind = Q(kind=EXIT_KINDS[status])
+        counts.update(flows.counts(f"left_{status}_now", date(day.year, 1, 1), day, "on", kind))
+        counts.update(
+            flows.counts(
+                f"left_{status}_then", date(last_year_day.year, 1, 1), last_year_day, "on", kind
+            )
+        )
+    return {
+        row.pop("unit_id"): row
+        for row in MembershipEvent.objects.filter(
+            unit_id__in=history.ever(),
+            kind__in=list(EXIT_KINDS.values()),
+            on__gte=date(last_year_day.year, 1, 1),
+            on__lte=day,
+        )
+        .values("unit_id")
+        .annotate(**counts)
+        .order_by()
+    }
+
+
 def _member_keys(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in ("total", "full", "women", "minority", "exempt")]
-
-
-def _left_keys(period: str) -> list[str]:
-    return [f"left_{status}_{period}" for status in LEAVING_STATUSES]
 
 
 def _sum(rows: dict, unit_ids, keys) -> dict:
@@ -534,34 +653,121 @@ def _pipeline(unit_ids: list[int], day: date) -> list:
 
 # --- Targets -------------------------------------------------------------------------------
 
+# Targets that are a level to reach (a share, a count of villages), judged by the figure's
+# trend; the others are flows per period (admissions a year, thematic meetings a quarter).
+LEVEL_KINDS = (
+    TargetKind.MONTHLY_MEETINGS,
+    TargetKind.OWN_CELL_VILLAGES,
+    TargetKind.NO_WHITE_VILLAGE,
+)
+# Targets met by staying at or under their value.
+AT_MOST_KINDS = (TargetKind.NO_WHITE_VILLAGE,)
 
-def _year_fraction(day: date) -> float:
-    """How much of its year has passed by the end of `day`."""
-    first, last = date(day.year, 1, 1), date(day.year, 12, 31)
-    return ((day - first).days + 1) / ((last - first).days + 1)
+
+def _elapsed(first: date, last: date, day: date) -> float:
+    """How much of the days `first` to `last` has passed by the end of `day` (0 to 1)."""
+    if day >= last:
+        return 1.0
+    return max((day - first).days + 1, 1) / ((last - first).days + 1)
 
 
-def target_progress(target: Target, *, year: int, day: date, figures: dict) -> TargetProgress:
-    """How far the unit is along a target on `day`, and whether its pace reaches it.
+def _due_on(target: Target, year: int, day: date) -> date:
+    """When a target is to be met: the end of its year, or for a whole-period level target the
+    end of the resolution's period; a flow's own period (year, quarter) otherwise."""
+    if target.kind == TargetKind.THEMATIC:
+        _first, after = quarter_months(*quarter_of(day))
+        return after - timedelta(days=1)
+    if target.kind in LEVEL_KINDS and target.year is None:
+        return date(target.resolution.end_year, 12, 31)
+    return date(target.year or year, 12, 31)
 
-    A yearly flow (admissions) is projected linearly: the year-to-date figure divided by the
-    share of the year gone. A level (a share of cells or villages) must simply be met.
+
+def target_progress(
+    target: Target, *, year: int, day: date, figures: dict, earlier: dict | None = None
+) -> TargetProgress:
+    """How far the unit is along a target on `day`, and whether its pace reaches it in time.
+
+    A flow is projected linearly over its period: admissions to date divided by the share of
+    the year gone, thematic meetings by the share of the quarter. A level (a share of cells or
+    villages, white villages) follows its trend from an earlier day, `earlier[kind]` =
+    (day, figure), carried on to the day it is due; without an earlier figure it must be met
+    as it stands.
     """
     value = float(target.value)
     actual = figures.get(target.kind)
-    projected = None
+    due = _due_on(target, year, day)
     if actual is None:
-        return TargetProgress(target, year, None, None, False, False)
+        return TargetProgress(target, year, None, None, False, False, due)
+
+    def meets(figure: float) -> bool:
+        return figure <= value if target.kind in AT_MOST_KINDS else figure >= value
+
     if target.kind == TargetKind.ADMISSIONS:
-        fraction = _year_fraction(day) if day.year == year else 1.0
-        projected = actual / fraction
-        reached = actual >= value
-        return TargetProgress(target, year, actual, projected, reached, projected >= value)
-    if target.kind == TargetKind.NO_WHITE_VILLAGE:
-        reached = actual <= value
-        return TargetProgress(target, year, actual, None, reached, reached)
-    reached = actual >= value
-    return TargetProgress(target, year, actual, None, reached, reached)
+        projected = actual / _elapsed(date(year, 1, 1), due, day)
+    elif target.kind == TargetKind.THEMATIC:
+        first, _after = quarter_months(*quarter_of(day))
+        projected = actual / _elapsed(first, due, day)
+    else:
+        projected = actual
+        base_day, base = (earlier or {}).get(target.kind, (None, None))
+        if base is not None and base_day < day < due:
+            slope = (actual - base) / (day - base_day).days
+            projected = actual + slope * (due - day).days
+        projected = max(projected, 0.0)
+        if target.kind in PERCENT_KINDS:
+            projected = min(projected, 100.0)
+    reached = meets(actual)
+    return TargetProgress(
+        target, year, actual, projected, reached, reached or meets(projected), due
+    )
+
+
+def _base_days(targets, day: date) -> dict:
+    """For each level target, the days its trend may start from, best first: the eve of its
+    resolution's period, then the end of last year (when the unit has no figure for the
+    first, e.g. it did not exist yet)."""
+    fallback = date(day.year - 1, 12, 31)
+    days = {}
+    for target in targets:
+        if target.kind in LEVEL_KINDS:
+            start = date(target.resolution.start_year - 1, 12, 31)
+            days[target.kind] = [start, fallback] if start < fallback else [fallback]
+    return days
+
+
+def _monthly_share_on(history: History, rollups: dict, day: date) -> float | None:
+    """The monthly-meetings figure the dashboard showed on `day` (a year's last day): the share
+    of cell-months from 1 January to the month before with a regular meeting."""
+    cells = [v.unit_id for v in history.on(day) if v.kind in CELL_KINDS]
+    months = day.month - 1
+    if not cells or not months:
+        return None
+    met = sum(rollups.get(cell, {}).get(f"met_{day:%Y%m%d}", 0) for cell in cells)
+    return percent(met, len(cells) * months)
+
+
+def _monthly_rollups_on(history: History, days) -> dict:
+    """Per cell ever under the unit, its months with a regular meeting in the year to each of
+    `days` (for the trends of the targets): one query, only when a target needs it."""
+    days = sorted(days)
+    counts = {
+        f"met_{d:%Y%m%d}": Count(
+            "pk", filter=Q(month__gte=date(d.year, 1, 1), month__lt=month_start(d))
+        )
+        for d in days
+    }
+    return {
+        row.pop("unit_id"): row
+        for row in MonthlyRollup.objects.filter(
+            unit_id__in=history.ever(),
+            regular__gt=0,
+            month__gte=date(days[0].year, 1, 1),
+            month__lt=month_start(days[-1]),
+        )
+        .values("unit_id")
+        .annotate(**counts)
+        .order_by()
+    }
 
 
 def _targets_for(targets: list[Target], year: int) -> dict:
@@ -576,15 +782,54 @@ def _targets_for(targets: list[Target], year: int) -> dict:
     return chosen
 
 
+# --- Alerts of the day ---------------------------------------------------------------------
+
+
+def _probation_due(user, cells: dict, day: date) -> dict:
+    """Members on probation on `day` in the cells of the day whose probation had ended then
+    (overdue for recognition) or ended within the notice period (due soon), each with
+    `due_on`, `days` and `cell` (the cell as it stood). One query; only members the user may
+    see now are named."""
+    horizon = day + timedelta(days=RECOGNITION_NOTICE_DAYS)
+    # HD 12-HD/BTCTW (2022): probation counts from the ceremony, or the decision when the
+    # ceremony date is not recorded; on probation until recognised (official_on).
+    started = add_months_keep_day(horizon, -PROBATION_MONTHS)
+    placements = (
+        Placement.objects.filter(unit_id__in=list(cells))
+        .alias(
+            until=Coalesce("valid_to", Value(FOREVER)),
+            gone=Coalesce("member__left_on", Value(FOREVER)),
+            began=Coalesce("member__ceremony_on", "member__admitted_on"),
+        )
+        .filter(_placed_on(day), began__lte=started)
+        .filter(Q(member__official_on__isnull=True) | Q(member__official_on__gt=day))
+        .filter(scope_for(user).visible_q("member__unit__path"))
+        .select_related("member")
+        .order_by("began", "member__sort_key", "member_id")
+    )
+    result = {"overdue": [], "due_soon": []}
+    for placement in placements:
+        member = placement.member
+        member.cell = cells[placement.unit_id]
+        member.due_on = probation_ends(member.ceremony_on or member.admitted_on)
+        member.days = (member.due_on - day).days
+        member.days_late = max(-member.days, 0)
+        if member.due_on > horizon:
+            continue
+        result["overdue" if member.due_on < day else "due_soon"].append(member)
+    return result
+
+
 # --- The dashboard -------------------------------------------------------------------------
 
 
 def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
     """Every panel of `unit`'s dashboard as of `day` (the unit already checked for the user).
 
-    Queries: the unit's versions and those under it (2), villages (1), placements (1),
-    meetings (2), candidates (1), targets (1), and the alerts of the meetings and members apps:
-    removal candidates (2), cells without last month's meeting (1), the probation list (1).
+    Queries: the unit's versions and those under it (2), targets (1), placements (1), exit
+    events (1), villages (1), meetings (2), candidates (1), the probation list (1), and the
+    removal candidates of the meetings app; with a target of monthly meetings, the rollups of
+    its trend (1). Every figure and alert is the day's: the tree, the rolls, the rollups.
     """
     check_path(user, unit.path)
     scope = scope_for(user)
@@ -600,6 +845,8 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
     )
     if not board.existed:
         return board
+    targets = _targets_for(all_targets, day.year)
+    base_days = _base_days(targets.values(), day)
 
     units = []
     for v in versions:
@@ -612,9 +859,24 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
     cells = [u for u in units if u.kind in CELL_KINDS]
     cell_ids = [u.pk for u in cells]
 
-    rows = _placements(history, day, board.last_year_day, years)
+    flows = Flows(history)
+    rows = _placements(history, flows, day, board.last_year_day, years)
+    departures = _departures(history, flows, day, board.last_year_day)
     per_unit = {pk: _member_figures(row, "now_", bands=True) for pk, row in rows.items()}
-    own = _organisation(units, day, per_unit)
+    # Villages: those of the day's communes (a cell's own dashboard: those it covers), and of
+    # the communes of the days the village targets' trends start from.
+    village_days = [day] + sorted(
+        {
+            d
+            for kind in AT_MOST_KINDS + (TargetKind.OWN_CELL_VILLAGES,)
+            for d in base_days.get(kind, [])
+        }
+    )
+    communes = {
+        v.unit_id for d in village_days for v in history.on(d) if v.kind == UnitKind.COMMUNE
+    }
+    villages = _village_rows(communes, {top.pk} if top.kind in CELL_KINDS else set(), village_days)
+    own = _organisation(units, per_unit, villages)
     for cell in cells:
         if cell.pk in per_unit:
             board.members.add(per_unit[cell.pk])
@@ -627,33 +889,27 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
             totals[u.parent_id].add(totals[u.pk])
     board.figures = totals[top.pk]
 
-    # A year before, each year's end, and the year's admissions and departures: the units
-    # under the dashboard's unit on that day (stocks) or during that time (flows).
+    # A year before and each year's end: the units under the dashboard's unit on that day.
+    # The year's admissions and departures: each counted for the unit its cell stood under on
+    # the day it happened (Flows).
     before = history.on(board.last_year_day)
     board.last_year = _member_figures(
-        _sum(rows, {v.unit_id for v in before}, [k for k in _member_keys("then_")]), "then_"
+        _sum(rows, {v.unit_id for v in before}, _member_keys("then_")), "then_"
     )
-    this_year = history.during(date(day.year, 1, 1), day)
-    last_year = history.during(date(board.last_year_day.year, 1, 1), board.last_year_day)
-    flows = _sum(rows, this_year, [f"admitted_{day.year}"] + _left_keys("now"))
-    earlier = _sum(rows, last_year, ["admitted_then"] + _left_keys("then"))
-    board.admissions = board.members.new = flows[f"admitted_{day.year}"]
-    board.admissions_last_year = board.last_year.new = earlier["admitted_then"]
+    board.admissions = board.members.new = flows.total(rows, f"admitted_{day.year}")
+    board.admissions_last_year = board.last_year.new = flows.total(rows, "admitted_then")
     for status in LEAVING_STATUSES:
-        now, then = flows[f"left_{status}_now"], earlier[f"left_{status}_then"]
+        now = flows.total(departures, f"left_{status}_now")
+        then = flows.total(departures, f"left_{status}_then")
         board.leaving.append((status, EXIT_LABELS[status], now, then))
         board.members.left += now
         board.last_year.left += then
-    yearly = {}
+    yearly = {f"members_{day.year}": board.members.total}
     for year in years:
-        if year == day.year:
-            yearly[f"members_{year}"] = board.members.total
-        else:
-            end = date(year, 12, 31)
-            on_end = {v.unit_id for v in history.on(end)}
+        yearly[f"admitted_{year}"] = flows.total(rows, f"admitted_{year}")
+        if year != day.year:
+            on_end = {v.unit_id for v in history.on(date(year, 12, 31))}
             yearly.update(_sum(rows, on_end, [f"members_{year}"]))
-            yearly.update(_sum(rows, history.during(date(year, 1, 1), end), [f"admitted_{year}"]))
-    yearly[f"admitted_{day.year}"] = board.admissions
 
     # Meetings, per cell, then per unit directly under the dashboard's unit.
     months, rollups, current = _meetings_per_cell(cell_ids, day)
@@ -667,13 +923,14 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
         )
     for cell in cells:
         child_of[cell.pk] = children.get(cell.path[start:].split(".", 1)[0])
+    missing_from = day.day > MISSED_MONTH_DAY
     for cell in sorted(cells, key=lambda c: text_sort_key(c.name)):
         figures, held = _cell_meetings(cell.pk, day, months, rollups, current, series)
         board.meetings.add(figures)
         row = child_of.get(cell.pk)
         if row is not None:
             row.meetings.add(figures)
-        missed = day.day > MISSED_MONTH_DAY and not figures.met_last_month
+        missed = missing_from and not figures.met_last_month
         lagging = Lagging(
             cell=cell, can_open=scope.can_see(cell.current_path), missed_last_month=missed
         )
@@ -683,13 +940,17 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
                 break
         if missed or lagging.window:
             board.lagging.append(lagging)
+        # Điều lệ, art. 24: after the 10th, a cell of last month without its regular meeting.
+        if missed and not (cell.founded_on and cell.founded_on >= board.month):
+            board.missed_cells.append(cell)
     board.rows = list(children.values())
+    if missing_from:
+        board.missed_month = add_months(board.month, -1)
 
-    # Admissions: the pipeline of the day; the alerts the meetings and members apps give.
+    # Admissions: the pipeline of the day; the alerts of the day.
     board.pipeline = _pipeline([u.pk for u in units], day)
-    board.probation = probation_due(user=user, unit=unit, today=day)
+    board.probation = _probation_due(user, {c.pk: c for c in cells}, day)
     board.removal = removal_candidates(unit=unit, year=day.year, today=day)
-    board.missed_month, board.missed_cells = cells_missing_month(unit=unit, today=day)
 
     # Charts, each with the figures of its table.
     admission_targets = {
@@ -716,7 +977,8 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
                 ChartPoint(row.unit.name, row.meetings.met_last_month_share, unit_pk=row.unit.pk)
             )
 
-    # Targets of the day's year, with the figure each measures.
+    # Targets of the day's year, with the figure each measures and, for levels, the figure on
+    # the day their trend starts from.
     measured = {
         TargetKind.ADMISSIONS: board.admissions,
         TargetKind.MONTHLY_MEETINGS: (
@@ -732,8 +994,25 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
         TargetKind.NO_WHITE_VILLAGE: board.figures.white_villages,
         TargetKind.OWN_CELL_VILLAGES: board.figures.own_cell_ratio,
     }
-    for target in _targets_for(all_targets, day.year).values():
-        board.targets.append(target_progress(target, year=day.year, day=day, figures=measured))
+    earlier = {}
+    monthly_days = base_days.get(TargetKind.MONTHLY_MEETINGS, [])
+    monthly = _monthly_rollups_on(history, monthly_days) if monthly_days else {}
+    for kind, days in base_days.items():
+        for base_day in days:
+            if kind == TargetKind.MONTHLY_MEETINGS:
+                figure = _monthly_share_on(history, monthly, base_day)
+            else:
+                own_ratio, white = _village_levels(
+                    villages, history.on(base_day), village_days.index(base_day), top
+                )
+                figure = white if kind == TargetKind.NO_WHITE_VILLAGE else own_ratio
+            if figure is not None:
+                earlier[kind] = (base_day, figure)
+                break
+    for target in targets.values():
+        board.targets.append(
+            target_progress(target, year=day.year, day=day, figures=measured, earlier=earlier)
+        )
     return board
 
 

@@ -10,8 +10,9 @@ Definitions (GLOSSARY.md, "Reporting upwards"; forms/REPORT_FORMS.md):
 - The roll of a unit on a day: members placed that day in a cell that was under the unit that
   day, admitted by then and not yet gone (the same rule as units.selectors).
 - A member's profile (sex, ethnicity, education …) is the record as it is now: profiles are not
-  versioned. Status on a day follows the dates: probationary until `official_on`, exempt from
-  `exempt_since`.
+  versioned. Status on a day follows the dates: probationary until `official_on`; exempt
+  between an "exempted" event and the event that ended the exemption (the record's
+  `exempt_since` is cleared when an exemption ends, so it cannot answer for a past day).
 - Increase and decrease (Biểu 1) are read from the members' placements and the unit versions,
   so A + B − C = D always holds: every day a member enters or leaves the unit's roll is one
   increase or one decrease. The kind comes from the membership event of that day (admitted,
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 
-from django.db.models import Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from meetings.models import MonthlyRollup, percent
 from meetings.rules import add_months, month_start, quarter_of
@@ -98,6 +99,28 @@ def _in_force(rows, day: date):
         if row[0] <= day and (row[1] is None or day < row[1]):
             return row
     return None
+
+
+# Events after which an exemption no longer holds: its end, or the member leaving the rolls
+# (a member re-admitted later starts without an exemption).
+EXEMPTION_ENDS = (EventKind.EXEMPTION_ENDED, *EXIT_STATUSES)
+
+
+def exempt_members(day: date):
+    """Ids of the members exempt from activity on `day`, as a subquery: an "exempted" event by
+    then that no end of exemption (nor leaving the rolls) followed by then. Uncorrelated, so
+    the database runs it once per query, not once per member."""
+    ended = MembershipEvent.objects.filter(
+        member_id=OuterRef("member_id"),
+        kind__in=EXEMPTION_ENDS,
+        on__gt=OuterRef("on"),
+        on__lte=day,
+    )
+    return (
+        MembershipEvent.objects.filter(kind=EventKind.EXEMPTED, on__lte=day)
+        .filter(~Exists(ended))
+        .values("member_id")
+    )
 
 
 def path_on(unit: Unit, day: date) -> str | None:
@@ -440,7 +463,6 @@ PROFILE_FIELDS = (
     "birth_date",
     "admitted_on",
     "official_on",
-    "exempt_since",
     "occupation",
     "occupation_before",
     "education",
@@ -495,7 +517,7 @@ class Structure:
         occupation = profile["occupation"]
         if at_admission and profile["occupation_before"]:
             occupation = profile["occupation_before"]
-        exempt = profile["exempt_since"] is not None and profile["exempt_since"] <= day
+        exempt = bool(profile.get("exempt"))
         if not at_admission and (occupation == Occupation.RETIRED or exempt):
             c["retired"] += 1
             c["exempt"] += exempt
@@ -524,8 +546,12 @@ def member_structure(*, user, unit: Unit, day: date) -> Structure:
     if path is None:
         return structure
     fields = [f"member__{name}" for name in PROFILE_FIELDS]
-    for values in roll_queryset(path, day).values_list(*fields).iterator(chunk_size=2000):
-        structure.add(dict(zip(PROFILE_FIELDS, values, strict=True)), day)
+    rows = roll_queryset(path, day).annotate(
+        exempt=Case(When(member_id__in=exempt_members(day), then=Value(True)), default=False)
+    )
+    names = (*PROFILE_FIELDS, "exempt")
+    for values in rows.values_list(*fields, "exempt").iterator(chunk_size=2000):
+        structure.add(dict(zip(names, values, strict=True)), day)
     return structure
 
 

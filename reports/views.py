@@ -7,6 +7,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from members.choices import AGE_BANDS
@@ -39,15 +40,22 @@ def dashboard(request, unit_pk):
     if refused := _only(request, "GET"):
         return refused
     as_of = AsOfForm(request.GET or None)
-    day = as_of.day or timezone.localdate()
+    today = timezone.localdate()
+    # No figures exist for days to come: a later day shows today's, and says so.
+    day = min(as_of.day or today, today)
+    capped = as_of.day is not None and as_of.day > today
     board = selectors.dashboard(user=request.user, unit=unit, day=day)
     query = f"?as_of={day:%d/%m/%Y}" if as_of.day else ""
+    # The exports of the same day: the year to the day (the exports page's own default).
+    exports_query = "?" + urlencode({"start": f"01/01/{day.year}", "end": f"{day:%d/%m/%Y}"})
     context = {
         "unit": unit,
         "board": board,
         "as_of": as_of,
         "day": day,
+        "capped": capped,
         "query": query,
+        "exports_query": exports_query if as_of.day else "",
         "bands": [(key, label, board.members.bands.get(key, 0)) for key, label, *_r in AGE_BANDS],
         "members_chart": charts.columns(board.members_chart),
         "admissions_chart": charts.columns(board.admissions_chart),

@@ -12,6 +12,7 @@ adds to a sheet go through gettext like any other interface text.
 
 import io
 import math
+import unicodedata
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from members.exports import FORMULA_STARTS, neutralise
-from units.models import UnitKind
+from units.models import CELL_KINDS, UnitKind
 
 FONT_NAME = "Times New Roman"
 INTEGER = "#,##0"  # thousands grouped the reader's way: 5.712 in Vietnamese
@@ -55,9 +56,31 @@ STYLES = {
 NOT_RECORDED = object()
 
 
+# The committee of a province- or district-level party organisation, by the word that follows
+# "Đảng bộ" in its name (REPORT_FORMS.md, "Common frame": "TỈNH ỦY/HUYỆN ỦY…").
+LEVEL_COMMITTEES = [
+    ("tỉnh", "TỈNH ỦY"),
+    ("thành phố", "THÀNH ỦY"),
+    ("thị xã", "THỊ ỦY"),
+    ("huyện", "HUYỆN ỦY"),
+    ("quận", "QUẬN ỦY"),
+]
+PARTY_ORGANISATION = "đảng bộ "
+
+
 def committee_line(unit) -> str:
-    """The issuing body's line of the title block ("ĐẢNG BỘ XÃ …" in capitals)."""
-    return unit.name.upper()
+    """The issuing committee's line of the title block, as the forms print it: "TỈNH ỦY ĐIỆN
+    BIÊN", "HUYỆN ỦY MƯỜNG CHÀ", "ĐẢNG ỦY XÃ MƯỜNG MƯƠN" (the committee of "Đảng bộ …"); a
+    cell, or a name of another shape, in capitals as it is."""
+    name = unicodedata.normalize("NFC", unit.name).strip()
+    if unit.kind in CELL_KINDS or not name.lower().startswith(PARTY_ORGANISATION):
+        return name.upper()
+    rest = name[len(PARTY_ORGANISATION) :].strip()
+    if unit.kind in (UnitKind.PROVINCIAL, UnitKind.DISTRICT):
+        for word, committee in LEVEL_COMMITTEES:
+            if rest.lower().startswith(word + " "):
+                return f"{committee} {rest[len(word) :].strip().upper()}"
+    return f"ĐẢNG ỦY {rest.upper()}"
 
 
 def period_words(period, *, as_of: bool = False) -> str:

@@ -25,7 +25,9 @@ CODE = "Biểu số 5-BTCTW"
 
 # (label as the form prints it, style, the types it sums, or NOT_RECORDED). Types come from
 # reports.statistics.grassroots_type: communes by their name, the others by their category;
-# agencies count as state agencies and schools as public service units.
+# schools count as public service units. units.models.UnitCategory has one category for all
+# agencies, so Party, Front and mass-organisation agencies (row 4) cannot be told from state
+# agencies: every agency counts in row 5, and the sheet says so.
 ROWS = [
     ("1. Xã", "", ["commune"]),
     ("2. Phường", "", ["ward"]),
@@ -93,6 +95,12 @@ def _form_sheet(workbook, report, unit, period, today):
         sheet.data([sheet.cell(label, styles[style])], values)
     sheet.data([sheet.cell("Cộng (1+….+11)", "label_bold")], _type_values(report.total), bold=True)
     sheet.note(not_recorded_note())
+    sheet.note(
+        _(
+            "Row 5 counts every agency: the unit records do not yet tell Party, Front and "
+            "mass-organisation agencies (row 4) from state agencies."
+        )
+    )
     sheet.footer(unit, today=today)
 
 

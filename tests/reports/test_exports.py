@@ -13,7 +13,12 @@ from meetings.models import AttendanceStatus, MeetingKind
 from reports.export_views import EXPORTS
 from tests.factories import MemberFactory, UnitFactory, VillageFactory, bulk_tree, persona
 from tests.meetings.factories import log_meeting
-from tests.reports.trees import LONG_AGO, build_handover, build_year_2025
+from tests.reports.trees import (
+    LONG_AGO,
+    build_handover,
+    build_year_2025,
+    build_year_2025_with_move,
+)
 from units.models import Role, UnitKind
 
 YEAR = {"start": "01/01/2025", "end": "31/12/2025"}
@@ -96,12 +101,116 @@ def test_the_form_has_its_frame(year_2025, district_admin, client_for):
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"B1:C2", "A4:A5", "B4:C4", "D4:D5"} <= merged
     assert sheet["B1"].value == "THỐNG KÊ\nTĂNG, GIẢM ĐẢNG VIÊN\nNĂM 2025"
-    assert (sheet["A1"].value, sheet["D1"].value) == ("ĐẢNG BỘ HUYỆN MƯỜNG CHÀ", "Biểu số 1-BTCTW")
+    assert (sheet["A1"].value, sheet["D1"].value) == ("HUYỆN ỦY MƯỜNG CHÀ", "Biểu số 1-BTCTW")
     assert (sheet.freeze_panes, sheet.page_setup.orientation, sheet.page_setup.paperSize) == (
         "B7",
         "landscape",
         9,
     )
+
+
+# Every sheet of every export: (export, sheet index, frozen at, width of A and B, merged cells of
+# the title block and the header, the title's words).
+FRAMES = [
+    ("export_increase_decrease", 0, "B7", (62, 16), {"B1:C2", "A4:A5", "B4:C4", "D4:D5"},
+     "TĂNG, GIẢM ĐẢNG VIÊN"),
+    ("export_increase_decrease", 1, "C8", (6, 34),
+     {"A1:B1", "C1:P2", "Q1:S1", "A4:A6", "D4:I4", "J4:R4", "S4:S6", "F5:H5"},
+     "TĂNG, GIẢM ĐẢNG VIÊN THEO ĐƠN VỊ TRỰC THUỘC"),
+    ("export_structure", 0, "B7", (62, 16), {"B1:C2", "A4:A5", "B4:C4", "D4:D5"},
+     "ĐỘI NGŨ ĐẢNG VIÊN"),
+    ("export_structure", 1, "B7", (62, 16), {"B1:C2", "A4:A5", "B4:C4", "D4:D5"},
+     "ĐẢNG VIÊN MỚI KẾT NẠP"),
+    ("export_structure", 2, "A7", (6, 22), {"A1:B1", "C1:H2", "I1:J1", "C4:D4", "H4:I4", "J4:J5"},
+     "ĐẢNG VIÊN CHIA THEO DÂN TỘC VÀ TÔN GIÁO"),
+    ("export_organisations", 0, "B8", (52, 12),
+     {"B1:F2", "A4:A6", "B4:D4", "E4:F4", "G4:G6", "B5:B6", "C5:D5"},
+     "TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN TRONG CÁC LOẠI HÌNH CƠ SỞ"),
+    ("export_organisations", 1, "C7", (6, 34), {"A1:B1", "C1:M2", "N1:P1", "C4:E4", "H4:M4"},
+     None),
+    ("export_meetings", 0, "D7", (6, 34), {"A1:B1", "C1:L2", "M1:O1", "D4:F4", "K4:M4"}, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "index", "freeze", "widths", "merged", "title"), FRAMES)
+def test_every_sheet_has_the_frame_of_the_forms(
+    year_2025, district_admin, client_for, name, index, freeze, widths, merged, title
+):
+    sheet = workbook_of(export(client_for(district_admin), name, year_2025.tree.district))
+    sheet = sheet.worksheets[index]
+    setup = sheet.page_setup
+    heading = next(c.value for c in sheet[1] if c.value and c.value.startswith("THỐNG KÊ\n"))
+
+    assert sheet.freeze_panes == freeze
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,
+        1,
+        0,
+    )
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width) == widths
+    assert merged <= {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A1"].value == "HUYỆN ỦY MƯỜNG CHÀ" and sheet["A2"].value == "BAN TỔ CHỨC"
+    assert title is None or heading.split("\n")[1] == title
+    assert sheet.print_title_rows.startswith("$4:$")
+
+
+@pytest.mark.parametrize(("name", "index"), [(name, index) for name, index, *_r in FRAMES])
+def test_every_figure_is_a_number_with_the_forms_number_format(
+    year_2025, tree, secretary_a, district_admin, client_for, name, index
+):
+    log_meeting(tree.cell_a1, secretary_a, date(2025, 3, 10))
+    sheet = workbook_of(export(client_for(district_admin), name, year_2025.tree.district))
+    formats = {
+        c.number_format
+        for row in sheet.worksheets[index].iter_rows(min_row=4)
+        for c in row
+        if isinstance(c.value, (int, float))
+    }
+
+    # Counts grouped the Vietnamese way (5.712), shares with one decimal (85,3); never General.
+    assert "#,##0" in formats and formats <= {"#,##0", "#,##0.0"}
+
+
+BALANCE = (
+    "A - Tổng số đảng viên cuối kỳ trước chuyển sang",
+    "B - Đảng viên tăng trong kỳ",
+    "C - Đảng viên giảm trong kỳ",
+    "D - Đảng viên trong danh sách cuối kỳ báo cáo",
+)
+
+
+@pytest.fixture
+def year_2025_moved(tree, superuser_admin):
+    build_year_2025_with_move(tree, superuser_admin)
+    return tree
+
+
+@pytest.mark.parametrize("unit", ["province", "district", "d2", "commune_b"])
+def test_every_row_balances_across_a_move(year_2025_moved, superuser_admin, client_for, unit):
+    workbook = workbook_of(
+        export(
+            client_for(superuser_admin), "export_increase_decrease", getattr(year_2025_moved, unit)
+        )
+    )
+    form, by_unit = workbook["Biểu 1"], workbook["Theo đơn vị"]
+    columns = [[row_of(form, label)[column] for label in BALANCE] for column in (1, 2)]
+    rows = [r for r in by_unit.iter_rows(min_row=8, values_only=True) if isinstance(r[2], int)]
+
+    assert all(a + b - c == d for a, b, c, d in columns)  # this period and last year
+    assert len(rows) >= 2 and all(r[2] + r[3] - r[9] == r[18] for r in rows)
+
+
+def test_the_district_a_commune_moved_into_counts_its_members_moved_in(
+    year_2025_moved, superuser_admin, client_for
+):
+    form = workbook_of(
+        export(client_for(superuser_admin), "export_increase_decrease", year_2025_moved.d2)
+    )["Biểu 1"]
+    labels = (*BALANCE[:1], "1. Kết nạp", "2. Chuyển đến", "3. Xóa tên", BALANCE[3])
+
+    assert [row_of(form, label)[1] for label in labels] == [0, 1, 4, 1, 4]
 
 
 def test_figures_are_numbers_with_a_number_format(year_2025, district_admin, client_for):

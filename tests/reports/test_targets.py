@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from meetings.models import MonthlyRollup
 from reports.models import Resolution, Target, TargetKind
 from reports.selectors import target_progress
 from tests.factories import VillageFactory, bulk_members
@@ -28,6 +29,10 @@ def resolution(tree, district_admin):
 def _status(response, kind: str) -> str:
     row = re.search(rf'data-target="{kind}">(.*?)</tr>', response.content.decode(), re.S)
     return re.search(r'data-status="(\w+)"', row.group(1)).group(1) if row else ""
+
+
+def _row(response, kind: str) -> str:
+    return re.search(rf'data-target="{kind}">(.*?)</tr>', response.content.decode(), re.S).group(1)
 
 
 def _dashboard(client, unit, day: date):
@@ -100,6 +105,81 @@ def test_no_white_village_target_is_missed_while_a_village_has_no_member(
     response = _dashboard(client_for(viewer), tree.district, date(2025, 6, 1))
 
     assert _status(response, "no_white_village") == "behind"
+
+
+def _rollups(cells, months, **counts):
+    MonthlyRollup.objects.bulk_create(
+        MonthlyRollup(unit=cell, month=month, meetings=1, **counts)
+        for cell in cells
+        for month in months
+    )
+
+
+@pytest.fixture
+def monthly_target(tree, resolution):
+    """100% of cells meeting every month by the end of 03-NQ/HU (2021-2025); in 2020 each of
+    the three cells met in 6 months of January to November (55%)."""
+    Target.objects.create(
+        resolution=resolution, unit=tree.district, kind="monthly_meetings", value=100
+    )
+    cells = [tree.cell_a1, tree.cell_a2, tree.cell_b1]
+    _rollups(cells, [date(2020, m, 1) for m in range(1, 7)], regular=1)
+    return cells
+
+
+def test_a_whole_period_target_rising_fast_enough_is_on_pace_before_the_periods_end(
+    tree, monthly_target, viewer, client_for
+):
+    # January to April 2023 met, May not: 80% on 15/06/2023, up from 55% at the start.
+    _rollups(monthly_target, [date(2023, m, 1) for m in range(1, 5)], regular=1)
+
+    response = _dashboard(client_for(viewer), tree.district, date(2023, 6, 15))
+
+    assert _status(response, "monthly_meetings") == "on_pace"
+    assert "31/12/2025" in _row(response, "monthly_meetings")
+
+
+def test_a_whole_period_target_falling_behind_its_trend_is_behind_pace(
+    tree, monthly_target, viewer, client_for
+):
+    _rollups(monthly_target, [date(2023, m, 1) for m in range(1, 3)], regular=1)  # 40%
+
+    response = _dashboard(client_for(viewer), tree.district, date(2023, 6, 15))
+
+    assert _status(response, "monthly_meetings") == "behind"
+
+
+def test_thematic_meetings_are_judged_against_the_quarters_pace(
+    tree, resolution, viewer, client_for
+):
+    Target.objects.create(resolution=resolution, unit=tree.district, kind="thematic", value=1)
+    # By 15/08/2025, half of the third quarter gone, two of the three cells held one.
+    _rollups([tree.cell_a1, tree.cell_a2], [date(2025, 7, 1)], thematic=1)
+
+    response = _dashboard(client_for(viewer), tree.district, date(2025, 8, 15))
+
+    assert _status(response, "thematic") == "on_pace"
+
+
+def test_a_level_is_carried_on_its_trend_to_the_end_of_the_period():
+    resolution = Resolution(number="03-NQ/HU", start_year=2021, end_year=2025)
+    target = Target(resolution=resolution, kind=TargetKind.OWN_CELL_VILLAGES, value=100)
+    earlier = {TargetKind.OWN_CELL_VILLAGES: (date(2020, 12, 31), 50.0)}
+
+    progress = target_progress(
+        target,
+        year=2023,
+        day=date(2023, 6, 30),
+        figures={TargetKind.OWN_CELL_VILLAGES: 70.0},
+        earlier=earlier,
+    )
+
+    # 20 points in 911 days, 915 days to go: 90 on 31/12/2025.
+    assert (progress.due_on, round(progress.projected), progress.status) == (
+        date(2025, 12, 31),
+        90,
+        "behind",
+    )
 
 
 # --- Entering resolutions and targets ------------------------------------------------------

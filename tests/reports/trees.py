@@ -4,6 +4,8 @@ The persona tree (conftest.py): district D with commune A (cells A1, A2) and com
 B1). In 2025: one admission in A1, a death in A2, a probationary member removed in A1, a
 transfer in from another province to B1, a transfer out to another district from A2, and two
 moves between cells (A1 → A2 inside commune A, A1 → B1 across communes).
+`build_year_2025_with_move` adds a reorganisation: commune B passes to district D2 on
+01/09/2025, with a death in B1 before the move, and a removal and an admission after it.
 """
 
 from datetime import date
@@ -13,7 +15,7 @@ from members.choices import EventKind, MemberStatus, Occupation, Sex, TransferSc
 from members.models import Member, MembershipEvent, Placement
 from reports.statistics import Period
 from tests.factories import MemberFactory, UnitFactory
-from units.models import UnitKind
+from units.models import Unit, UnitKind
 from units.reorganisation import reorg_move
 
 YEAR_2025 = Period(date(2025, 1, 1), date(2025, 12, 31))
@@ -108,3 +110,34 @@ def build_handover(superuser_admin):
         by=superuser_admin,
     )
     return SimpleNamespace(user=superuser_admin, district=district, city=city, commune_c=commune_c)
+
+
+MOVE_2025 = date(2025, 9, 1)
+
+
+def build_year_2025_with_move(tree, by):
+    """The 2025 events (build_year_2025), then commune B moves from D to D2 on 01/09/2025;
+    in B1 a member dies on 15/08, another is removed on 15/10 and one is admitted on 01/11.
+    B1 ends the year with 4 members; D2, empty before, counts 4 moved in, 1 admitted and 1
+    removed."""
+    year = build_year_2025(tree)
+    dies, removed = MemberFactory.create_batch(
+        2, unit=tree.cell_b1, admitted_on=LONG_AGO, birth_date=BORN
+    )
+    leave(dies, EventKind.DIED, MemberStatus.DECEASED, date(2025, 8, 15))
+    tree.d2 = UnitFactory(
+        parent=tree.province, kind=UnitKind.DISTRICT, name="Đảng bộ thành phố Điện Biên Phủ"
+    )
+    reorg_move(
+        unit=Unit.objects.get(pk=tree.commune_b.pk),
+        new_parent=tree.d2,
+        on=MOVE_2025,
+        decision_number="1475-QĐ/TU",
+        by=by,
+    )
+    leave(removed, EventKind.REMOVED, MemberStatus.REMOVED, date(2025, 10, 15))
+    new = MemberFactory(
+        unit=tree.cell_b1, probationary=True, admitted_on=date(2025, 11, 1), birth_date=BORN
+    )
+    event(new, EventKind.ADMITTED, date(2025, 11, 1))
+    return year
