@@ -5,8 +5,10 @@ months (seed 000: cells that met once in 6 or 12 months; seed 004: ">90%" and "a
 most hold a thematic meeting each quarter, registered with the commune; a few are model
 meetings with cadres from the district; some meetings assign tasks. Rows are written with
 bulk_create and the stored counts and rollups computed in bulk, not meeting by meeting: the
-whole demo loads in seconds. Meetings and attendance rows of the demo carry no history (an
-import of the minutes books, not an edit); plans and tasks do.
+whole demo loads in seconds, the members' monthly absences rebuilt from the rows in one pass.
+Meetings and attendance rows of the demo carry no history (an import of the minutes books, not
+an edit); plans and tasks do. A few cells have registered next quarter's topic, still waiting
+for their committee to accept it.
 """
 
 import random
@@ -18,18 +20,20 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from meetings.models import (
+    ApartReason,
     Attendance,
     AttendanceStatus,
     Meeting,
     MeetingKind,
+    MemberMonth,
     MonthlyRollup,
     PlanStatus,
     Task,
     ThematicPlan,
 )
-from meetings.rules import add_months, month_start, quarter_of
+from meetings.rules import add_months, month_start, next_quarter, quarter_of
 from meetings.selectors import is_away_on
-from meetings.services import rollups_for
+from meetings.services import member_month_rows, member_months_for, rollups_for
 from members.models import Member, Placement
 from units.demo.data import AS_OF
 from units.models import CELL_KINDS, Unit
@@ -149,7 +153,39 @@ def build_meetings(district: Unit, rng_seed: int, until: date = AS_OF) -> dict:
     MonthlyRollup.objects.bulk_create(
         rollups_for(Meeting.objects.filter(cell_id__in=cell_ids)), batch_size=2000
     )
-    return {"meetings": len(meetings), "attendance": len(attendance), "tasks": len(tasks)}
+    absences = member_month_rows(Attendance.objects.filter(meeting__cell_id__in=cell_ids))
+    MemberMonth.objects.bulk_create(member_months_for(absences), batch_size=2000)
+    pending = _pending_plans(rng, cells, until)
+    return {
+        "meetings": len(meetings),
+        "attendance": len(attendance),
+        "tasks": len(tasks),
+        "pending_plans": len(pending),
+    }
+
+
+PENDING_PLANS = 5
+
+
+def _pending_plans(rng, cells, until: date) -> list[ThematicPlan]:
+    """A few cells register next quarter's topic, not yet accepted: the committee's step.
+
+    Drawn after everything else, so the meetings above stay the same draw for draw.
+    """
+    year, quarter = next_quarter(until)
+    alive = [c for c in cells if not c.dissolved_on or c.dissolved_on > until]
+    chosen = sorted(rng.sample(alive, min(PENDING_PLANS, len(alive))), key=lambda c: c.pk)
+    plans = [
+        ThematicPlan(
+            cell=cell,
+            year=year,
+            quarter=quarter,
+            topic=rng.choice(THEMATIC_TOPICS),
+            status=PlanStatus.REGISTERED,
+        )
+        for cell in chosen
+    ]
+    return bulk_create_with_history(plans, ThematicPlan, batch_size=1000)
 
 
 def _cell_meetings(rng, cell, stays, first_month, until, meetings, rosters) -> None:
@@ -215,9 +251,9 @@ def _insert_attendance(rows) -> None:
     table = connection.ops.quote_name(Attendance._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(Attendance._meta.get_field(name).column)
-        for name in ("meeting", "member", "status", "reason", "is_apart")
+        for name in ("meeting", "member", "status", "reason", "is_apart", "apart_reason")
     )
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(m.pk, *rest) for m, *rest in rows])
 
@@ -232,11 +268,11 @@ def _attendance(rng, meeting, counted, apart, profile, rows) -> None:
         else:
             status, reason = AttendanceStatus.UNEXCUSED, ""
         tally[status] += 1
-        rows.append((meeting, member.pk, status, reason, False))
+        rows.append((meeting, member.pk, status, reason, False, ""))
     for member in apart:
-        away = is_away_on(member, meeting.held_on)
-        reason = "Sinh hoạt tạm thời nơi khác" if away else "Miễn sinh hoạt"
-        rows.append((meeting, member.pk, AttendanceStatus.EXCUSED, reason, True))
+        exempt = member.exempt_since is not None and member.exempt_since <= meeting.held_on
+        code = ApartReason.EXEMPT if exempt else ApartReason.AWAY
+        rows.append((meeting, member.pk, AttendanceStatus.EXCUSED, "", True, code))
     meeting.present_count = tally[AttendanceStatus.PRESENT]
     meeting.excused_count = tally[AttendanceStatus.EXCUSED]
     meeting.unexcused_count = tally[AttendanceStatus.UNEXCUSED]

@@ -5,9 +5,11 @@ tasks are a fixed number of blank rows; static/js/meetings.js only adds a live t
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import AttendanceStatus, Meeting, MeetingKind, ThematicPlan
+from meetings.rules import next_quarter, quarter_of
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 
 TASK_ROWS = 3
@@ -24,8 +26,20 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
+class OfficerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.member.full_name}, {obj.get_role_display()} {obj.unit.name}"
+
+
 class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    guest_officers = OfficerChoiceField(
+        queryset=None,
+        required=False,
+        label=_("officers from higher levels"),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("Officers of the committees above the cell who attended; others below."),
+    )
 
     class Meta:
         model = Meeting
@@ -50,18 +64,32 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         }
         field_classes = {"chair": MemberChoiceField, "recorder": MemberChoiceField}
 
-    def __init__(self, *args, cell, members, **kwargs):
+    def __init__(self, *args, cell, members, day, officers, **kwargs):
         super().__init__(*args, **kwargs)
         ids = [m.pk for m in members]
         for name in ("chair", "recorder"):
             self.fields[name].queryset = self.fields[name].queryset.filter(pk__in=ids)
-        self.fields["thematic_plan"].queryset = ThematicPlan.objects.filter(cell=cell).order_by(
-            "-year", "-quarter"
-        )
+        # A thematic meeting links to the plan its cell registered for the meeting's quarter.
+        year, quarter = quarter_of(day)
+        plans = ThematicPlan.objects.filter(cell=cell, year=year, quarter=quarter)
+        self.fields["thematic_plan"].queryset = plans
         self.fields["thematic_plan"].required = False
-        self.fields["guests"].help_text = _("Committee members or cadres from higher levels.")
+        if not self.instance.pk and "thematic_plan" not in self.initial:
+            self.initial["thematic_plan"] = plans.values_list("pk", flat=True).first()
+        self.fields["guest_officers"].queryset = officers
+        if not officers.exists():  # no officer above on record: the free text alone
+            self.fields["guest_officers"].widget = forms.MultipleHiddenInput()
+        self.order_fields(
+            ["held_on", "kind", "is_model", "topic", "thematic_plan", "place", "chair"]
+            + ["recorder", "guest_officers", "guests", "content", "resolution"]
+        )
+        self.fields["guests"].label = _("other guests")
+        self.fields["guests"].help_text = _("Other committee members or cadres from higher levels.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.initial.setdefault(
+                "guest_officers", [row.officer_id for row in self.instance.guest_rows.all()]
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -95,6 +123,17 @@ class AttendanceForm(forms.Form):
                     attrs={"class": "form-control form-control-sm", "placeholder": _("reason")}
                 ),
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for member in self.members:
+            status = cleaned.get(f"status_{member.pk}")
+            reason = (cleaned.get(f"reason_{member.pk}") or "").strip()
+            if status == AttendanceStatus.EXCUSED and not reason:
+                from meetings.services import EXCUSED_NEEDS_REASON
+
+                self.add_error(f"reason_{member.pk}", EXCUSED_NEEDS_REASON)
+        return cleaned
 
     def rows(self):
         """(member, status bound field, reason bound field, current status) for the template."""
@@ -136,7 +175,29 @@ TaskFormSet = forms.formset_factory(TaskRowForm, extra=TASK_ROWS, max_num=TASK_R
 
 
 class PlanForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    """A cell registers the topic of this quarter or the next (HD 12-HD/BTCTW), no other."""
+
     class Meta:
         model = ThematicPlan
         fields = ["year", "quarter", "topic"]
         widgets = {"quarter": forms.Select(choices=[(q, q) for q in range(1, 5)])}
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        year, quarter = cleaned.get("year"), cleaned.get("quarter")
+        if year is not None and quarter is not None:
+            allowed = {quarter_of(self.today), next_quarter(self.today)}
+            if (year, quarter) not in allowed:
+                (y1, q1), (y2, q2) = sorted(allowed)
+                raise forms.ValidationError(
+                    _(
+                        "A topic is registered for this quarter (%(q1)s/%(y1)s) or the next "
+                        "(%(q2)s/%(y2)s) only."
+                    )
+                    % {"q1": q1, "y1": y1, "q2": q2, "y2": y2}
+                )
+        return cleaned

@@ -1,8 +1,9 @@
 """Cell meetings, attendance, tasks and thematic plans (sinh hoạt chi bộ).
 
-A meeting stores its own attendance counts and every save upserts the cell's monthly rollup in
-the same transaction (DESIGN.md, "Stored counts and rollups"): boards read rollups, drill-downs
-read meetings, and attendance rows serve one meeting or one member's history.
+A meeting stores its own attendance counts and every save upserts the cell's monthly rollup and
+its members' monthly absences in the same transaction (DESIGN.md, "Stored counts and rollups"):
+boards read rollups, drill-downs read meetings, and attendance rows serve one meeting or one
+member's history.
 """
 
 from datetime import date
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Member
-from units.models import NormalizedTextMixin, Unit
+from units.models import NormalizedTextMixin, Officer, Unit
 
 
 class MeetingKind(models.TextChoices):
@@ -28,6 +29,13 @@ class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("present")
     EXCUSED = "excused", _("excused absence")
     UNEXCUSED = "unexcused", _("unexcused absence")
+
+
+class ApartReason(models.TextChoices):
+    """Why a member on the rolls is kept apart from a meeting's rate (HD 12-HD/BTCTW)."""
+
+    EXEMPT = "exempt", _("exempt from activity")
+    AWAY = "away", _("on temporary transfer")
 
 
 class PlanStatus(models.TextChoices):
@@ -124,6 +132,15 @@ class Meeting(NormalizedTextMixin, models.Model):
         blank=True,
     )
     guests = models.TextField(_("guests from higher levels"), blank=True)
+    # Officers of the committees above the cell who attended (chosen from a list), beside the
+    # free text of `guests`; each row leaves history (MeetingGuest).
+    guest_officers = models.ManyToManyField(
+        Officer,
+        verbose_name=_("guest officers"),
+        through="MeetingGuest",
+        related_name="meetings_attended",
+        blank=True,
+    )
     content = models.TextField(_("content"), blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
     thematic_plan = models.ForeignKey(
@@ -232,6 +249,10 @@ class Attendance(NormalizedTextMixin, models.Model):
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     is_apart = models.BooleanField(_("exempt or away"), default=False)
+    # Why a member is kept apart: a code, so pages show it in their own language.
+    apart_reason = models.CharField(
+        _("kept apart because"), max_length=20, choices=ApartReason, blank=True
+    )
     history = HistoricalRecords(verbose_name=_("history of attendance"))
 
     class Meta:
@@ -247,11 +268,41 @@ class Attendance(NormalizedTextMixin, models.Model):
                 fields=["meeting", "member"],
                 name="meetings_attendance_one_per_member",
                 violation_error_message=_("This member is already on the meeting's list."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_apart=False, apart_reason="")
+                | (Q(is_apart=True) & ~Q(apart_reason="")),
+                name="meetings_attendance_apart_has_reason",
+            ),
         ]
 
     def __str__(self):
         return f"{self.member} · {self.get_status_display()}"
+
+
+class MeetingGuest(models.Model):
+    """An officer of a committee above the cell who attended a meeting (khách mời cấp trên)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), related_name="guest_rows", on_delete=models.CASCADE
+    )
+    officer = models.ForeignKey(
+        Officer, verbose_name=_("officer"), related_name="+", on_delete=models.PROTECT
+    )
+    history = HistoricalRecords(verbose_name=_("history of meeting guest"))
+
+    class Meta:
+        verbose_name = _("meeting guest")
+        verbose_name_plural = _("meeting guests")
+        ordering = ["meeting_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "officer"], name="meetings_meetingguest_one_per_officer"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.meeting_id} · {self.officer}"
 
 
 class Task(NormalizedTextMixin, models.Model):
@@ -271,7 +322,8 @@ class Task(NormalizedTextMixin, models.Model):
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
-        ordering = ["done_on", "due_on", "id"]
+        # Open tasks first on every database (PostgreSQL sorts NULL last by default).
+        ordering = [F("done_on").asc(nulls_first=True), "due_on", "id"]
         indexes = [
             # a member's open tasks
             models.Index(fields=["member", "done_on"], name="meetings_task_member_idx"),
@@ -324,3 +376,52 @@ class MonthlyRollup(models.Model):
     @property
     def attendance_rate(self) -> float | None:
         return percent(self.present, self.expected)
+
+
+class MemberMonth(models.Model):
+    """A member's absences in one month, summed from the attendance rows (derived, no history).
+
+    Written in the same transaction as the attendance (meeting saves, edits, deletes), rebuilt
+    in bulk by the demo and checked by `recompute_rollups`: the removal-candidates alert and the
+    leaders' boards read these, never the attendance rows. Only months with an absence are kept.
+    """
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("party member"),
+        related_name="meeting_months",
+        on_delete=models.CASCADE,
+    )
+    # The cell of the member's last meeting of the month (a member moved mid-month counts once).
+    cell = models.ForeignKey(
+        Unit, verbose_name=_("party cell"), related_name="member_months", on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    unexcused = models.PositiveSmallIntegerField(_("unexcused absences"), default=0)
+    absences = models.PositiveSmallIntegerField(_("absences"), default=0)
+
+    class Meta:
+        verbose_name = _("member's monthly absences")
+        verbose_name_plural = _("members' monthly absences")
+        ordering = ["member_id", "month"]
+        indexes = [
+            # removal candidates (meetings.selectors.removal_candidates): a calendar year's
+            # months with an unexcused absence across a subtree, joined to the cells' paths
+            models.Index(fields=["month", "cell"], name="meetings_membermonth_month_idx"),
+        ]
+        constraints = [
+            # also serves "a member's months" (member first) and the upsert of one meeting
+            models.UniqueConstraint(
+                fields=["member", "month"], name="meetings_membermonth_one_per_member_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="meetings_membermonth_month_first_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(unexcused__lte=F("absences")),
+                name="meetings_membermonth_unexcused_within_absences",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id} {self.month:%m/%Y}"

@@ -1,20 +1,24 @@
 """Scoped reads of meetings: rosters, lists, compliance boards and the rule alerts.
 
 Boards (the commune grid, the district board) read monthly rollups only, in a fixed number of
-queries; attendance rows are read for one meeting, or for the alerts about members.
+queries; the removal candidates read the members' monthly absences; attendance rows are read
+for one meeting, or for the absences in a row.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.http import Http404
 
 from meetings.models import (
+    ApartReason,
     Attendance,
     AttendanceStatus,
     Meeting,
+    MemberMonth,
     MonthlyRollup,
     Task,
     ThematicPlan,
@@ -33,9 +37,9 @@ from meetings.rules import (
     quarter_of,
 )
 from members.choices import ACTIVE_STATUSES
-from members.selectors import cell_members_on
+from members.models import Member, Placement
 from units.access import check_path, scope_for
-from units.models import CELL_KINDS, PATH_END, Unit, UnitKind
+from units.models import CELL_KINDS, PATH_END, Officer, Unit, UnitKind, UnitVersion
 
 # --- Rosters and lookups -------------------------------------------------------------------
 
@@ -55,12 +59,109 @@ def is_away_on(member, day: date) -> bool:
     return since is not None and since <= day and (until is None or day < until)
 
 
-def cell_roster(cell: Unit, day: date) -> tuple[list, list]:
-    """(counted, apart): the cell's members on `day`; apart are those exempt or away."""
+def on_rolls_q(day: date, prefix: str = "") -> Q:
+    """Members on the rolls on `day`: admitted by then and not gone before it (status as of the
+    day: a member who left later counts, one who left before does not)."""
+    return Q(**{f"{prefix}admitted_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__gt": day})
+        | Q(**{f"{prefix}left_on__isnull": True, f"{prefix}status__in": ACTIVE_STATUSES})
+    )
+
+
+def apart_reason_on(member, day: date) -> str:
+    """Why `member` is kept apart from a meeting on `day` (an ApartReason), or ""."""
+    if is_exempt_on(member, day):
+        return ApartReason.EXEMPT
+    if is_away_on(member, day):
+        return ApartReason.AWAY
+    return ""
+
+
+def cell_members_on(cell: Unit, day: date):
+    """The members placed in `cell` on `day` (placement history) and on the rolls that day."""
+    placed = Placement.objects.on(day).filter(unit=cell).values("member_id")
+    return (
+        Member.objects.filter(pk__in=placed)
+        .filter(on_rolls_q(day))
+        .select_related("unit")
+        .order_by("sort_key", "id")
+    )
+
+
+def cell_roster(cell: Unit, day: date, meeting: Meeting | None = None) -> tuple[list, list]:
+    """(counted, apart): the cell's members on `day`; apart are those exempt or away, each
+    with `apart_reason`.
+
+    With `meeting` (an edit), members who have a row at that meeting but are not on the day's
+    list (gone since, or records corrected) are kept, as their row has them, marked `kept`:
+    an edit never drops a row.
+    """
     counted, apart = [], []
     for member in cell_members_on(cell, day):
-        (apart if is_exempt_on(member, day) or is_away_on(member, day) else counted).append(member)
+        member.kept = False
+        member.apart_reason = apart_reason_on(member, day)
+        (apart if member.apart_reason else counted).append(member)
+    if meeting is not None and meeting.pk:
+        listed = {m.pk for m in counted} | {m.pk for m in apart}
+        rows = meeting.attendance.exclude(member_id__in=listed).select_related("member__unit")
+        for row in rows:
+            member = row.member
+            member.kept = True
+            member.apart_reason = row.apart_reason if row.is_apart else ""
+            (apart if row.is_apart else counted).append(member)
+        counted.sort(key=lambda m: (m.sort_key, m.pk))
+        apart.sort(key=lambda m: (m.sort_key, m.pk))
     return counted, apart
+
+
+def roster_signature(roster: tuple[list, list]) -> str:
+    """A short fingerprint of a roster: who is counted and who is kept apart (and why)."""
+    counted, apart = roster
+    text = "c:{}|a:{}".format(
+        ",".join(str(m.pk) for m in sorted(counted, key=lambda m: m.pk)),
+        ",".join(f"{m.pk}{m.apart_reason}" for m in sorted(apart, key=lambda m: m.pk)),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def units_above_on(cell: Unit, day: date) -> list[UnitVersion]:
+    """The committees above `cell` as they stood on `day` (their versions), nearest first.
+
+    Two queries: the cell's version of the day (its path then), then the versions of the units
+    on that path. Falls back to today's tree for a cell without versions.
+    """
+    path = (
+        UnitVersion.objects.on(day).filter(unit=cell).values_list("path", flat=True).first()
+        or cell.path
+    )
+    ids = [int(pk) for pk in path.strip(".").split(".")[:-1]]
+    versions = {v.unit_id: v for v in UnitVersion.objects.on(day).filter(unit_id__in=ids)}
+    found = []
+    for pk in reversed(ids):
+        if pk in versions:
+            found.append(versions[pk])
+    return found
+
+
+def parent_name_on(cell: Unit, day: date) -> str:
+    """The name of the committee directly above `cell` on `day` (minutes header)."""
+    above = units_above_on(cell, day)
+    if above:
+        return above[0].name
+    return cell.parent.name if cell.parent_id else ""
+
+
+def guest_officers_on(cell: Unit, day: date):
+    """Officers of the committees above `cell` in office on `day`: who may attend as guests."""
+    ids = [v.unit_id for v in units_above_on(cell, day)] or [
+        int(pk) for pk in cell.path.strip(".").split(".")[:-1]
+    ]
+    return (
+        Officer.objects.filter(unit_id__in=ids, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("member", "unit")
+        .order_by("-unit__depth", "role", "member__sort_key", "id")
+    )
 
 
 def get_meeting_for_user(user, pk, *, write: bool = False) -> Meeting:
@@ -116,6 +217,16 @@ def meeting_attendance(meeting: Meeting):
     )
 
 
+def meeting_guests(meeting: Meeting) -> list:
+    """The officers from above who attended, with their member and unit (one query)."""
+    return [
+        row.officer
+        for row in meeting.guest_rows.select_related("officer__member", "officer__unit").order_by(
+            "-officer__unit__depth", "officer__role", "id"
+        )
+    ]
+
+
 def attendance_changes(meeting: Meeting, limit: int = 50) -> list:
     """Attendance changed after the meeting was logged: whose status, to what, who, when."""
     return list(
@@ -126,14 +237,18 @@ def attendance_changes(meeting: Meeting, limit: int = 50) -> list:
 
 
 def task_list(*, user, cell: Unit | None = None, member=None):
-    """Tasks of a cell or of one member, open ones first."""
+    """Tasks of a cell or of one member, open ones first (on every database: PostgreSQL sorts
+    NULL last unless told), then by due date."""
     tasks = Task.objects.filter(scope_for(user).visible_q("meeting__cell__path"))
     if cell is not None:
         tasks = tasks.filter(meeting__cell=cell)
     if member is not None:
         tasks = tasks.filter(member=member)
     return tasks.select_related("member", "meeting").order_by(
-        "done_on", "due_on", "meeting__held_on", "id"
+        F("done_on").asc(nulls_first=True),
+        F("due_on").asc(nulls_last=True),
+        "meeting__held_on",
+        "id",
     )
 
 
@@ -150,10 +265,25 @@ def plan_list(*, user, unit: Unit):
 # --- Compliance ----------------------------------------------------------------------------
 
 
+def in_life(cell: Unit, month: date) -> bool:
+    """Whether `cell` existed in `month` (founded before its end, not dissolved by its start):
+    only such months can be met or missed."""
+    founded, dissolved = cell.founded_on, cell.dissolved_on
+    return (founded is None or founded < add_months(month, 1)) and (
+        dissolved is None or dissolved > month
+    )
+
+
 @dataclass
 class GridCell:
+    """One cell-month of the grid. `state` is met (a regular meeting was held, Điều lệ art. 24),
+    missed, pending (the month of `today`, not over yet) or blank (before the cell was founded or
+    after it was dissolved); a thematic meeting is shown on top of any of them."""
+
     month: date
     rollup: MonthlyRollup | None = None
+    alive: bool = True
+    current: bool = False
 
     @property
     def met(self) -> bool:
@@ -164,13 +294,30 @@ class GridCell:
         return bool(self.rollup and self.rollup.thematic)
 
     @property
+    def meetings(self) -> int:
+        return self.rollup.meetings if self.rollup else 0
+
+    @property
+    def good_quality(self) -> int:
+        return self.rollup.good_quality if self.rollup else 0
+
+    @property
+    def good(self) -> bool:
+        """Every meeting of the month of good quality (HD 12-HD/BTCTW: over 85%, no unexcused)."""
+        return bool(self.meetings and self.good_quality == self.meetings)
+
+    @property
     def rate(self) -> float | None:
         return self.rollup.attendance_rate if self.rollup else None
 
     @property
     def state(self) -> str:
-        if self.met or (self.rollup and self.rollup.meetings):
-            return "thematic" if self.thematic else "met"
+        if self.met:
+            return "met"
+        if not self.alive:
+            return "blank"
+        if self.current:
+            return "pending"
         return "missed"
 
 
@@ -181,11 +328,18 @@ class GridRow:
     expected: int = 0
     present: int = 0
     met_months: int = 0
+    due_months: int = 0  # months the cell had to meet (alive and over), or met
     thematic_quarters: int = 0
+    meetings: int = 0
+    good_quality: int = 0
 
     @property
     def rate(self) -> float | None:
         return percent(self.present, self.expected)
+
+    @property
+    def quality_share(self) -> float | None:
+        return percent(self.good_quality, self.meetings)
 
 
 def grid_months(today: date, n: int = GRID_MONTHS) -> list[date]:
@@ -203,13 +357,23 @@ def _rollups(paths_root: str, months: list[date]):
     )
 
 
+def _cells_in_window(unit: Unit, months: list[date]):
+    """The cells at or under `unit` that existed in some month of the window (dissolved ones
+    included up to their dissolution, new ones from their founding)."""
+    return (
+        Unit.objects.subtree(unit.path)
+        .filter(kind__in=CELL_KINDS)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=months[0]))
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lt=add_months(months[-1], 1)))
+    )
+
+
 def commune_grid(*, user, unit: Unit, today: date) -> tuple[list[date], list[GridRow]]:
     """The cells at or under `unit` × the last 12 months, from rollups: two queries."""
     check_path(user, unit.path)
     months = grid_months(today)
-    cells = list(
-        Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS).order_by("name")
-    )
+    this = months[-1]
+    cells = list(_cells_in_window(unit, months).order_by("name", "pk"))
     by_key = {(r.unit_id, r.month): r for r in _rollups(unit.path, months)}
     rows = []
     for cell in cells:
@@ -217,11 +381,19 @@ def commune_grid(*, user, unit: Unit, today: date) -> tuple[list[date], list[Gri
         quarters = set()
         for month in months:
             rollup = by_key.get((cell.pk, month))
-            row.months.append(GridCell(month=month, rollup=rollup))
+            item = GridCell(
+                month=month, rollup=rollup, alive=in_life(cell, month), current=month == this
+            )
+            row.months.append(item)
+            if item.met:
+                row.met_months += 1
+            if item.state in ("met", "missed"):
+                row.due_months += 1
             if rollup:
                 row.expected += rollup.expected
                 row.present += rollup.present
-                row.met_months += 1 if rollup.regular else 0
+                row.meetings += rollup.meetings
+                row.good_quality += rollup.good_quality
                 if rollup.thematic:
                     quarters.add(quarter_of(month))
         row.thematic_quarters = len(quarters)
@@ -232,8 +404,9 @@ def commune_grid(*, user, unit: Unit, today: date) -> tuple[list[date], list[Gri
 @dataclass
 class BoardRow:
     unit: Unit
-    cells: int = 0
-    cell_months: int = 0  # cells × months in the period
+    cells: int = 0  # cells in existence at the end of the period
+    cells_last_month: int = 0  # cells that had to meet last month
+    cell_months: int = 0  # cell-months due: alive and over, or met (the grid's met + missed)
     met: int = 0  # cell-months with a regular meeting
     thematic: int = 0
     good_quality: int = 0
@@ -255,26 +428,41 @@ class BoardRow:
     def quality_share(self) -> float | None:
         return percent(self.good_quality, self.meetings)
 
+    @property
+    def view(self) -> str:
+        """Where a drill-down goes: a district's board, a commune's grid, a cell's meetings."""
+        if self.unit.is_cell:
+            return "meeting_list"
+        return "meeting_board" if board_kind(self.unit) == "board" else "meeting_grid"
+
 
 def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[BoardRow]]:
     """Per unit directly under `unit` (communes …), its cells' last 12 months from rollups.
 
-    Three queries whatever the size: the units under it, its cells, the rollups.
+    Three queries whatever the size: the units under it, its cells, the rollups. Months count
+    as on the grid: a cell's months before its founding or after its dissolution are not due,
+    nor is the month of `today` unless it was met; a rollup counts only for a cell on the board.
     """
     check_path(user, unit.path)
     months = grid_months(today)
-    last_month = add_months(month_start(today), -1)
+    this, last_month = months[-1], months[-2]
     children = list(Unit.objects.filter(parent=unit).active().order_by("kind", "name"))
     rows = {str(child.pk): BoardRow(unit=child) for child in children}
     start = len(unit.path)
-    cells = Unit.objects.subtree(unit.path).active().filter(kind__in=CELL_KINDS).values_list("path")
-    for (path,) in cells:
-        row = rows.get(path[start:].split(".", 1)[0])
-        if row is not None:
+    cells = {}  # cell id → (its board row, the months it had to meet, excluding this one)
+    for cell in _cells_in_window(unit, months).only("pk", "path", "founded_on", "dissolved_on"):
+        row = rows.get(cell.path[start:].split(".", 1)[0])
+        if row is None:
+            continue
+        due = {m for m in months[:-1] if in_life(cell, m)}
+        cells[cell.pk] = (row, due)
+        row.cell_months += len(due)
+        if in_life(cell, this):
             row.cells += 1
-            row.cell_months += len(months)
+        if last_month in due:
+            row.cells_last_month += 1
     rollups = _rollups(unit.path, months).values_list(
-        "unit__path",
+        "unit_id",
         "month",
         "regular",
         "thematic",
@@ -284,13 +472,16 @@ def district_board(*, user, unit: Unit, today: date) -> tuple[list[date], list[B
         "present",
         "unexcused",
     )
-    for path, month, regular, thematic, meetings, good, expected, present, unexcused in rollups:
-        # The unit directly under `unit` is the next id of the path: a dictionary lookup.
-        row = rows.get(path[start:].split(".", 1)[0])
-        if row is None:
+    for cell_id, month, regular, thematic, meetings, good, expected, present, unexcused in rollups:
+        if cell_id not in cells:
             continue
-        row.met += 1 if regular else 0
-        row.met_last_month += 1 if regular and month == last_month else 0
+        row, due = cells[cell_id]
+        if regular and month in due:
+            row.met += 1
+            row.met_last_month += 1 if month == last_month else 0
+        elif regular and month == this:
+            row.met += 1  # this month counts once met, and only then
+            row.cell_months += 1
         row.thematic += thematic
         row.meetings += meetings
         row.good_quality += good
@@ -324,7 +515,7 @@ def cell_compliance(*, cell: Unit, today: date) -> CellCompliance:
     months_met = {}
     for window, _fewer in FEW_MEETINGS_WINDOWS:
         months_met[window] = sum(
-            1 for m in months[-window:] if rollups.get(m) and rollups[m].meetings
+            1 for m in months[-window:] if rollups.get(m) and rollups[m].regular
         )
     expected = sum(r.expected for r in rollups.values())
     present = sum(r.present for r in rollups.values())
@@ -376,7 +567,9 @@ def _subtree_attendance(unit: Unit, first: date, until: date):
     """Counted attendance rows of the meetings held under `unit` in [first, until].
 
     The meetings are picked first (cell path and date, both indexed), then their rows by the
-    meeting key: a plan that stays small on a province of millions of rows.
+    meeting key: a plan that stays small on a province of millions of rows. No join to the
+    members here (SQLite would loop members × meetings): `_member_alerts` drops those no longer
+    on the rolls.
     """
     meetings = Meeting.objects.filter(
         cell__path__gte=unit.path,
@@ -384,25 +577,28 @@ def _subtree_attendance(unit: Unit, first: date, until: date):
         held_on__gte=first,
         held_on__lte=until,
     ).values("pk")
-    return Attendance.objects.filter(
-        meeting_id__in=meetings,
-        is_apart=False,
-        member__status__in=ACTIVE_STATUSES,
-    )
+    return Attendance.objects.filter(meeting_id__in=meetings, is_apart=False)
 
 
 def removal_candidates(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
-    """Members unexcused in 3 or more distinct months of `year` (Điều lệ Đảng: xóa tên)."""
-    rows = (
-        _subtree_attendance(unit, date(year, 1, 1), min(date(year, 12, 31), today))
-        .filter(status=AttendanceStatus.UNEXCUSED)
-        .values_list("member_id", "meeting__held_on")
-    )
+    """Members unexcused in 3 or more distinct months of `year` (Điều lệ Đảng: xóa tên).
+
+    Reads the members' monthly absences (MemberMonth), never the attendance rows: two queries
+    whatever the size of the subtree (the months, then the members).
+    """
+    last = min(date(year, 12, 1), month_start(today))
+    rows = MemberMonth.objects.filter(
+        cell__path__gte=unit.path,
+        cell__path__lt=unit.path + PATH_END,
+        month__gte=date(year, 1, 1),
+        month__lte=last,
+        unexcused__gt=0,
+    ).values_list("member_id", "month")
     months = defaultdict(set)
-    for member_id, day in rows:
-        months[member_id].add(month_start(day))
+    for member_id, month in rows:
+        months[member_id].add(month)
     wanted = {k: sorted(v) for k, v in months.items() if len(v) >= REMOVAL_UNEXCUSED_MONTHS}
-    return _member_alerts(wanted, lambda alert, value: setattr(alert, "months", value))
+    return _member_alerts(wanted, lambda alert, value: setattr(alert, "months", value), today)
 
 
 def absent_in_a_row(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
@@ -420,14 +616,19 @@ def absent_in_a_row(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
             current[member_id] += 1
             longest[member_id] = max(longest[member_id], current[member_id])
     wanted = {k: v for k, v in longest.items() if v > ABSENT_IN_A_ROW_LIMIT}
-    return _member_alerts(wanted, lambda alert, value: setattr(alert, "streak", value))
+    return _member_alerts(wanted, lambda alert, value: setattr(alert, "streak", value), today)
 
 
-def _member_alerts(values: dict, put) -> list[MemberAlert]:
-    from members.models import Member
-
+def _member_alerts(values: dict, put, today: date) -> list[MemberAlert]:
+    """Alerts for the members in `values` still on the rolls on `today`, in name order."""
     alerts = []
-    for member in Member.objects.filter(pk__in=values).select_related("unit"):
+    members = (
+        Member.objects.filter(pk__in=values)
+        .filter(on_rolls_q(today))
+        .select_related("unit")
+        .order_by("sort_key", "id")
+    )
+    for member in members:
         alert = MemberAlert(member=member)
         put(alert, values[member.pk])
         alerts.append(alert)
@@ -461,11 +662,12 @@ def cells_without_thematic(*, unit: Unit, today: date) -> tuple[tuple, list[Unit
 
 
 def cells_meeting_rarely(*, unit: Unit, today: date) -> list[tuple]:
-    """Cells that met in fewer than N of the last 6 or 12 months (seed 000's chase list)."""
+    """Cells that met (a regular meeting, as on the grid) in fewer than N of the last 6 or 12
+    months (seed 000's chase list)."""
     months = grid_months(today)
     counts = defaultdict(lambda: defaultdict(int))
     for unit_id, month in (
-        _rollups(unit.path, months).filter(meetings__gt=0).values_list("unit_id", "month")
+        _rollups(unit.path, months).filter(regular__gt=0).values_list("unit_id", "month")
     ):
         for window, _fewer in FEW_MEETINGS_WINDOWS:
             if month >= months[-window]:

@@ -1,7 +1,8 @@
 """Writes to meetings, attendance, tasks and thematic plans: scoped, atomic, leaving history.
 
-A meeting's attendance rows, its stored counts and its cell's monthly rollup are written in one
-transaction, so that boards reading rollups never disagree with the meetings.
+A meeting's attendance rows, its stored counts, its cell's monthly rollup and its members'
+monthly absences are written in one transaction, so that boards reading rollups never disagree
+with the meetings.
 """
 
 from collections import Counter
@@ -20,18 +21,24 @@ from meetings.models import (
     Attendance,
     AttendanceStatus,
     Meeting,
+    MeetingGuest,
     MeetingKind,
+    MemberMonth,
     MonthlyRollup,
     PlanStatus,
     Task,
     ThematicPlan,
 )
-from meetings.rules import GOOD_QUALITY_RATE, add_months, month_start
-from meetings.selectors import cell_roster
+from meetings.rules import GOOD_QUALITY_RATE, add_months, month_start, quarter_of
+from meetings.selectors import cell_roster, guest_officers_on
 from members.models import Member
 from units.access import check_path, scope_for
 from units.models import Unit
 
+EXCUSED_NEEDS_REASON = gettext_lazy(
+    "An excused absence needs its reason: write why the member was absent, or mark the "
+    "absence unexcused."
+)
 STALE_MESSAGE = gettext_lazy(
     "Someone else saved this meeting after you opened it. Nothing was saved: "
     "open the meeting again to see the changes, then make yours."
@@ -82,47 +89,63 @@ def _validate(cell: Unit, fields: dict, roster_ids: set[int], attendance: dict) 
         if person is not None and person.pk not in roster_ids:
             errors[name] = _("Choose a member of the cell on the day of the meeting.")
     plan = fields.get("thematic_plan")
-    if plan is not None and plan.cell_id != cell.pk:
-        errors["thematic_plan"] = _("Choose one of this cell's thematic plans.")
+    if plan is not None and fields["kind"] == MeetingKind.THEMATIC:
+        year, quarter = quarter_of(fields["held_on"])
+        if plan.cell_id != cell.pk or (plan.year, plan.quarter) != (year, quarter):
+            errors["thematic_plan"] = _(
+                "Choose the thematic plan this cell registered for quarter %(quarter)s/%(year)s."
+            ) % {"quarter": quarter, "year": year}
     unknown = set(attendance) - roster_ids
     if unknown:
         errors["__all__"] = _(
             "Some members on the list were not on the cell's rolls on the day of the meeting."
         )
-    for status, _reason in attendance.values():
+    for status, reason in attendance.values():
         if status not in AttendanceStatus.values:
             errors["__all__"] = _("Unknown attendance status.")
+        elif status == AttendanceStatus.EXCUSED and not (reason or "").strip():
+            errors.setdefault("__all__", EXCUSED_NEEDS_REASON)
     if errors:
         raise ValidationError(errors)
 
 
-def _write_attendance(meeting: Meeting, roster, attendance: dict, by) -> None:
-    """Bring the meeting's rows in line with the roster and the statuses given (default present).
+def _write_attendance(meeting: Meeting, roster, attendance: dict, by) -> set[int]:
+    """Bring the meeting's rows in line with the roster and the statuses given (default present);
+    return the ids of the members on the list.
 
-    Rows are saved one by one so each change leaves history (25 rows: a few milliseconds).
+    The roster of an edit holds every member who already has a row (see `cell_roster`), so no
+    row is ever deleted here. Rows are saved one by one so each change leaves history (25 rows:
+    a few milliseconds).
     """
     counted, apart = roster
     existing = {row.member_id: row for row in meeting.attendance.all()}
     wanted = {}
     for member in counted:
         status, reason = attendance.get(member.pk, (AttendanceStatus.PRESENT, ""))
-        wanted[member.pk] = (status, reason if status != AttendanceStatus.PRESENT else "", False)
+        if member.pk not in attendance and member.pk in existing and member.kept:
+            row = existing[member.pk]  # kept from the record, not on the form: as it was
+            status, reason = row.status, row.reason
+        if status == AttendanceStatus.PRESENT:
+            reason = ""
+        wanted[member.pk] = (status, reason, False, "")
     for member in apart:
-        wanted[member.pk] = (AttendanceStatus.EXCUSED, _("exempt from activity"), True)
-    for member_id, row in existing.items():
-        if member_id not in wanted:
-            row._history_user = by
-            row.delete()
-    for member_id, (status, reason, is_apart) in wanted.items():
+        wanted[member.pk] = (AttendanceStatus.EXCUSED, "", True, member.apart_reason)
+    for member_id, (status, reason, is_apart, apart_reason) in wanted.items():
         row = existing.get(member_id)
         if row is None:
             row = Attendance(meeting=meeting, member_id=member_id)
-        elif (row.status, row.reason, row.is_apart) == (status, reason, is_apart):
+        elif (row.status, row.reason, row.is_apart, row.apart_reason) == (
+            status,
+            reason,
+            is_apart,
+            apart_reason,
+        ):
             continue
-        row.status, row.reason, row.is_apart = status, reason, is_apart
+        row.status, row.reason = status, reason
+        row.is_apart, row.apart_reason = is_apart, apart_reason
         row._history_user = by
         row.save()
-    tally = Counter(status for status, _r, is_apart in wanted.values() if not is_apart)
+    tally = Counter(status for status, _r, is_apart, _a in wanted.values() if not is_apart)
     meeting.present_count = tally[AttendanceStatus.PRESENT]
     meeting.excused_count = tally[AttendanceStatus.EXCUSED]
     meeting.unexcused_count = tally[AttendanceStatus.UNEXCUSED]
@@ -135,6 +158,25 @@ def _write_attendance(meeting: Meeting, roster, attendance: dict, by) -> None:
         expected_count=meeting.expected_count,
         apart_count=meeting.apart_count,
     )
+    return set(wanted) | set(existing)
+
+
+def _write_guests(meeting: Meeting, officers, offered_ids: set[int], by) -> None:
+    """The officers from above who attended: rows added and removed, each leaving history."""
+    wanted = {o.pk for o in officers}
+    if wanted - offered_ids:
+        raise ValidationError(
+            {"guest_officers": _("Choose officers of the committees above the cell.")}
+        )
+    existing = {row.officer_id: row for row in meeting.guest_rows.all()}
+    for officer_id, row in existing.items():
+        if officer_id not in wanted:
+            row._history_user = by
+            row.delete()
+    for officer_id in wanted - set(existing):
+        row = MeetingGuest(meeting=meeting, officer_id=officer_id)
+        row._history_user = by
+        row.save()
 
 
 def _rollup_rows(meetings) -> dict[tuple[int, date], dict]:
@@ -195,6 +237,59 @@ def rollups_for(meetings) -> list[MonthlyRollup]:
     ]
 
 
+def member_month_rows(attendance) -> dict[tuple[int, date], dict]:
+    """Absences per (member, month) of a set of attendance rows, from one ordered read.
+
+    Only counted rows with an absence; the cell is that of the member's last meeting of the
+    month, so a member moved mid-month still counts once.
+    """
+    rows = (
+        attendance.filter(is_apart=False)
+        .exclude(status=AttendanceStatus.PRESENT)
+        .order_by("meeting__held_on", "meeting_id")
+        .values_list("member_id", "meeting__cell_id", "meeting__held_on", "status")
+    )
+    result = {}
+    for member_id, cell_id, day, status in rows.iterator(chunk_size=5000):
+        values = result.setdefault(
+            (member_id, month_start(day)), {"cell_id": cell_id, "unexcused": 0, "absences": 0}
+        )
+        values["cell_id"] = cell_id
+        values["unexcused"] += status == AttendanceStatus.UNEXCUSED
+        values["absences"] += 1
+    return result
+
+
+def member_months_refresh(*, member_ids, months) -> None:
+    """Recompute the monthly absences of `member_ids` in `months` from their attendance rows:
+    the rows of those member-months are replaced (none is kept for a month without absence)."""
+    member_ids, months = set(member_ids), {month_start(m) for m in months}
+    if not member_ids or not months:
+        return
+    in_months = Q()
+    for month in months:
+        in_months |= Q(meeting__held_on__gte=month, meeting__held_on__lt=add_months(month, 1))
+    computed = member_month_rows(Attendance.objects.filter(in_months, member_id__in=member_ids))
+    MemberMonth.objects.filter(member_id__in=member_ids, month__in=months).delete()
+    MemberMonth.objects.bulk_create(member_months_for(computed))
+
+
+def member_months_for(computed: dict) -> list[MemberMonth]:
+    """Unsaved MemberMonth rows of `member_month_rows` output (bulk loads, refreshes)."""
+    return [
+        MemberMonth(member_id=member_id, month=month, **values)
+        for (member_id, month), values in computed.items()
+    ]
+
+
+def _refresh_rollups(cell_id: int, member_ids, months) -> None:
+    """Every stored figure a meeting feeds, for the months it touched: the cell's monthly
+    rollups and its members' monthly absences."""
+    for month in {month_start(m) for m in months}:
+        rollup_refresh(cell_id=cell_id, month=month)
+    member_months_refresh(member_ids=member_ids, months=months)
+
+
 @transaction.atomic
 def meeting_save(
     *,
@@ -205,17 +300,20 @@ def meeting_save(
     tasks: list[TaskInput] = (),
     meeting: Meeting | None = None,
     version: int | None = None,
+    guest_officers=None,
 ) -> Meeting:
     """Log a new meeting of `cell` or change `meeting`, with its attendance and new tasks.
 
     `attendance` maps member ids to (status, reason); members of the roster left out are
-    present. An update must give the `version` the form was opened at: when someone saved in
-    between, it is refused and nothing is written (no lost update).
+    present (members kept from an edited meeting's record keep their row as it is). An update
+    must give the `version` the form was opened at: when someone saved in between, it is refused
+    and nothing is written (no lost update). `guest_officers` (officers of the committees above
+    the cell, in office on the day) replaces the meeting's list when given.
     """
     _require_cell_edit(by, cell)
     if meeting is not None and meeting.cell_id != cell.pk:
         raise PermissionDenied
-    roster = cell_roster(cell, fields["held_on"])
+    roster = cell_roster(cell, fields["held_on"], meeting=meeting)
     roster_ids = {m.pk for m in roster[0]} | {m.pk for m in roster[1]}
     counted_ids = {m.pk for m in roster[0]}
     _validate(cell, fields, roster_ids, attendance)
@@ -242,15 +340,29 @@ def meeting_save(
         meeting.thematic_plan = None
     meeting._history_user = by
     meeting.save()
-    _write_attendance(meeting, roster, attendance, by)
+    listed = _write_attendance(meeting, roster, attendance, by)
+    if guest_officers is not None:
+        offered = {o.pk for o in guest_officers_on(cell, meeting.held_on)}
+        _write_guests(meeting, guest_officers, offered, by)
     for task in tasks:
         item = Task(meeting=meeting, member=task.member, text=task.text, due_on=task.due_on)
         item._history_user = by
         item.save()
-    rollup_refresh(cell_id=cell.pk, month=meeting.held_on)
-    if old_month and old_month != month_start(meeting.held_on):
-        rollup_refresh(cell_id=cell.pk, month=old_month)
+    months = {month_start(meeting.held_on)} | ({old_month} if old_month else set())
+    _refresh_rollups(cell.pk, listed, months)
     return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, by) -> None:
+    """Delete a meeting with its attendance, tasks and guests; its months' stored figures
+    (the cell's rollup, the members' absences) are recomputed in the same transaction."""
+    _require_cell_edit(by, meeting.cell)
+    member_ids = set(meeting.attendance.values_list("member_id", flat=True))
+    cell_id, month = meeting.cell_id, month_start(meeting.held_on)
+    meeting._history_user = by
+    meeting.delete()
+    _refresh_rollups(cell_id, member_ids, {month})
 
 
 @transaction.atomic
@@ -300,7 +412,8 @@ def plan_accept(*, plan: ThematicPlan, by, on: date | None = None) -> ThematicPl
 
 @transaction.atomic
 def recompute_rollups(*, fix: bool = True) -> list[str]:
-    """Rebuild every cell-month rollup from the meetings; return the differences found."""
+    """Rebuild every stored figure from its source: the cell-month rollups from the meetings'
+    counts, the members' monthly absences from the attendance rows; return the differences."""
     fields = [f.name for f in MonthlyRollup._meta.concrete_fields]
     fields = [f for f in fields if f not in ("id", "unit", "month")]
     stored = {
@@ -317,4 +430,21 @@ def recompute_rollups(*, fix: bool = True) -> list[str]:
     if differences and fix:
         MonthlyRollup.objects.all().delete()
         MonthlyRollup.objects.bulk_create(rollups_for(Meeting.objects.all()), batch_size=2000)
-    return differences
+
+    member_stored = {
+        (member_id, month): {"cell_id": cell_id, "unexcused": unexcused, "absences": absences}
+        for member_id, month, cell_id, unexcused, absences in MemberMonth.objects.values_list(
+            "member_id", "month", "cell_id", "unexcused", "absences"
+        )
+    }
+    member_computed = member_month_rows(Attendance.objects.all())
+    member_differences = []
+    for key in sorted(set(member_stored) | set(member_computed)):
+        old, new = member_stored.get(key), member_computed.get(key)
+        if old != new:
+            member_id, month = key
+            member_differences.append(f"đảng viên {member_id} {month:%m/%Y}: {old} -> {new}")
+    if member_differences and fix:
+        MemberMonth.objects.all().delete()
+        MemberMonth.objects.bulk_create(member_months_for(member_computed), batch_size=2000)
+    return differences + member_differences

@@ -7,9 +7,11 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -65,23 +67,71 @@ def meeting_list(request, cell_pk):
     return render(request, "meetings/meeting_list.html", context)
 
 
+TASKS_PER_PAGE = 50
+
+
+def _posted_day(data, default: date) -> date:
+    with contextlib.suppress(ValidationError):
+        return MeetingForm.base_fields["held_on"].clean(data.get("held_on")) or default
+    return default
+
+
 def _meeting_form(request, cell, meeting=None):
-    """Shared by log and edit: the minutes, the attendance list of the day, new tasks."""
+    """Shared by log and edit: the minutes, the attendance list of the day, new tasks.
+
+    The form carries the signature of the list it was shown with. A post whose day has another
+    list (a date changed without JavaScript) saves nothing: the form comes back with that day's
+    list, the statuses already tapped kept, for the secretary to check and save again.
+    """
     data = request.POST if request.method == "POST" else None
     initial = {} if meeting else {"held_on": _today(request), "kind": "regular"}
     day = meeting.held_on if meeting else initial["held_on"]
     if data is not None:
-        # The rolls of the day the form names: a changed date brings that day's members.
-        with contextlib.suppress(ValidationError):
-            day = MeetingForm.base_fields["held_on"].clean(data.get("held_on")) or day
-    counted, apart = selectors.cell_roster(cell, day)
-    form = MeetingForm(data, instance=meeting, initial=initial, cell=cell, members=counted + apart)
+        day = _posted_day(data, day)
+    roster = selectors.cell_roster(cell, day, meeting=meeting)
+    counted, apart = roster
+    signature = selectors.roster_signature(roster)
     rows = {}
     if meeting is not None:
         rows = {a.member_id: (a.status, a.reason) for a in meeting.attendance.all()}
-    attendance = AttendanceForm(data, members=counted, initial_rows=rows)
+    list_changed = data is not None and data.get("roster") != signature
+    officers = selectors.guest_officers_on(cell, day)
+    form = MeetingForm(
+        data,
+        instance=meeting,
+        initial=initial,
+        cell=cell,
+        members=counted + apart,
+        day=day,
+        officers=officers,
+    )
+    if list_changed:
+        # Keep what was tapped for members still on the list; the rest start present.
+        for member in counted:
+            if f"status_{member.pk}" in data:
+                rows[member.pk] = (
+                    data.get(f"status_{member.pk}") or "present",
+                    data.get(f"reason_{member.pk}", ""),
+                )
+        attendance = AttendanceForm(None, members=counted, initial_rows=rows)
+        messages.warning(
+            request,
+            _(
+                "The list of members is different on %(day)s: check the attendance below, "
+                "then save again. Nothing was saved yet."
+            )
+            % {"day": day.strftime("%d/%m/%Y")},
+        )
+    else:
+        attendance = AttendanceForm(data, members=counted, initial_rows=rows)
     tasks = TaskFormSet(data, prefix="task", form_kwargs={"members": counted + apart})
-    if data is not None and form.is_valid() and attendance.is_valid() and tasks.is_valid():
+    if (
+        data is not None
+        and not list_changed
+        and form.is_valid()
+        and attendance.is_valid()
+        and tasks.is_valid()
+    ):
         fields = {name: form.cleaned_data.get(name) for name in services.MEETING_FIELDS}
         new_tasks = [
             services.TaskInput(member=t["member"], text=t["text"], due_on=t["due_on"])
@@ -97,6 +147,7 @@ def _meeting_form(request, cell, meeting=None):
                 tasks=new_tasks,
                 meeting=meeting,
                 version=form.cleaned_data.get("version"),
+                guest_officers=list(form.cleaned_data.get("guest_officers") or []),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -119,6 +170,7 @@ def _meeting_form(request, cell, meeting=None):
         "apart": apart,
         "tasks": tasks,
         "day": day,
+        "roster_signature": signature,
     }
     return render(request, "meetings/meeting_form.html", context)
 
@@ -145,6 +197,7 @@ def _meeting_context(request, meeting):
         "present": [r for r in rows if not r.is_apart and r.status == "present"],
         "absent": [r for r in rows if not r.is_apart and r.status != "present"],
         "apart": [r for r in rows if r.is_apart],
+        "guest_officers": selectors.meeting_guests(meeting),
         "tasks": list(meeting.tasks.select_related("member")),
         "quality_rate": GOOD_QUALITY_RATE,
         "today": timezone.localdate(),
@@ -164,15 +217,24 @@ def meeting_detail(request, pk):
 @login_required
 def meeting_minutes(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/meeting_minutes.html", _meeting_context(request, meeting))
+    context = _meeting_context(request, meeting)
+    # The committee above the cell as it stood on the day (units are renamed and moved).
+    context["parent_name"] = selectors.parent_name_on(meeting.cell, meeting.held_on)
+    return render(request, "meetings/meeting_minutes.html", context)
+
+
+def _task_page(request, tasks):
+    return Paginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @login_required
 def cell_tasks(request, cell_pk):
     cell = selectors.get_cell_for_user(request.user, cell_pk)
+    page = _task_page(request, selectors.task_list(user=request.user, cell=cell))
     context = {
         "cell": cell,
-        "tasks": selectors.task_list(user=request.user, cell=cell),
+        "tasks": page,
+        "page": page,
         "can_edit": scope_for(request.user).can_edit(cell.path),
         "today": timezone.localdate(),
     }
@@ -182,10 +244,12 @@ def cell_tasks(request, cell_pk):
 @login_required
 def member_tasks(request, member_pk):
     member = get_member_for_user(request.user, member_pk)
+    page = _task_page(request, selectors.task_list(user=request.user, member=member))
     context = {
         "member": member,
         "cell": member.unit,
-        "tasks": selectors.task_list(user=request.user, member=member),
+        "tasks": page,
+        "page": page,
         "can_edit": scope_for(request.user).can_edit(member.unit.path),
         "today": timezone.localdate(),
     }
@@ -199,6 +263,12 @@ def task_done(request, pk):
         return HttpResponseNotAllowed(["POST"])
     services.task_mark_done(task=task, by=request.user)
     messages.success(request, _("The task was marked done."))
+    # Back where the user came from (the member's list, a page of the cell's), if it is ours.
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("meeting_cell_tasks", cell_pk=task.meeting.cell_id)
 
 

@@ -15,6 +15,9 @@ def members_in(cell, n: int, **fields):
     return MemberFactory.create_batch(n, unit=cell, **{"admitted_on": date(2000, 5, 19), **fields})
 
 
+EXCUSE = "Đi nương"
+
+
 def log_meeting(
     cell,
     by,
@@ -25,16 +28,43 @@ def log_meeting(
     topic: str = "",
     **fields,
 ):
-    """A meeting logged through the service; `absent` maps members to a status."""
-    attendance = {m.pk: (status, "") for m, status in (absent or {}).items()}
+    """A meeting logged through the service; `absent` maps members to a status (an excused
+    absence gets a reason, as the form requires)."""
+    attendance = {
+        m.pk: (status, EXCUSE if status == AttendanceStatus.EXCUSED else "")
+        for m, status in (absent or {}).items()
+    }
     values = {"held_on": day, "kind": kind, "topic": topic, "is_model": False, **fields}
     return services.meeting_save(cell=cell, by=by, fields=values, attendance=attendance)
 
 
-def form_data(day: date, members=(), *, statuses=None, reasons=None, version=None, **fields):
-    """What the meeting form posts: every member present unless `statuses` says otherwise."""
+def signature(cell, day: date, meeting=None) -> str:
+    """The signature of the list the form shows for `cell` on `day` (its hidden field)."""
+    from meetings.selectors import cell_roster, roster_signature
+
+    return roster_signature(cell_roster(cell, day, meeting=meeting))
+
+
+def form_data(
+    day: date,
+    members=(),
+    *,
+    statuses=None,
+    reasons=None,
+    version=None,
+    cell=None,
+    meeting=None,
+    **fields,
+):
+    """What the meeting form posts: every member present unless `statuses` says otherwise, an
+    excused one with a reason unless `reasons` says otherwise, and the signature of the day's
+    list as the form rendered it (from `cell`, else the members' cell)."""
     statuses = statuses or {}
     reasons = reasons or {}
+    if cell is None and meeting is not None:
+        cell = meeting.cell
+    if cell is None and members:
+        cell = members[0].unit
     data = {
         "held_on": day.strftime("%d/%m/%Y"),
         "kind": MeetingKind.REGULAR,
@@ -53,9 +83,14 @@ def form_data(day: date, members=(), *, statuses=None, reasons=None, version=Non
     }
     if version is not None:
         data["version"] = str(version)
+    if cell is not None:
+        data["roster"] = signature(cell, day, meeting)
     for member in members:
-        data[f"status_{member.pk}"] = statuses.get(member, AttendanceStatus.PRESENT)
-        data[f"reason_{member.pk}"] = reasons.get(member, "")
+        status = statuses.get(member, AttendanceStatus.PRESENT)
+        data[f"status_{member.pk}"] = status
+        data[f"reason_{member.pk}"] = reasons.get(
+            member, EXCUSE if status == AttendanceStatus.EXCUSED else ""
+        )
     for i in range(TASK_ROWS):
         data.update({f"task-{i}-member": "", f"task-{i}-text": "", f"task-{i}-due_on": ""})
     data.update(fields)

@@ -60,7 +60,7 @@ def test_commune_staff_may_log_a_meeting_for_a_cell_of_the_commune(
 ):
     members_in(tree.cell_a2, 3)
     url = reverse("meeting_create", args=[tree.cell_a2.pk])
-    response = client_for(commune_staff_a).post(url, form_data(DAY))
+    response = client_for(commune_staff_a).post(url, form_data(DAY, cell=tree.cell_a2))
     assert response.status_code == 302 and Meeting.objects.get().cell == tree.cell_a2
 
 

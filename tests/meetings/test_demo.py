@@ -6,7 +6,7 @@ import pytest
 from django.db.models import Count, F, Min, Sum
 
 from meetings.demo import build_meetings
-from meetings.models import Attendance, Meeting, MonthlyRollup, ThematicPlan
+from meetings.models import Attendance, Meeting, MemberMonth, MonthlyRollup, ThematicPlan
 from meetings.services import recompute_rollups
 from members.models import Placement, placements_for
 from tests.meetings.factories import members_in
@@ -55,7 +55,55 @@ def test_the_demo_is_the_same_on_every_load(tree, demo_meetings):
     first = list(Meeting.objects.order_by("id").values_list("held_on", "present_count"))
     Attendance.objects.all().delete()
     MonthlyRollup.objects.all().delete()
+    MemberMonth.objects.all().delete()
     Meeting.objects.all().delete()
     ThematicPlan.objects.all().delete()
     build_meetings(tree.district, 20201026)
     assert list(Meeting.objects.order_by("id").values_list("held_on", "present_count")) == first
+
+
+def test_stored_counts_and_monthly_absences_match_the_attendance_rows(demo_meetings):
+    """Each meeting's stored counts are those of its rows; each member-month of absences is
+    that of the member's rows in the month."""
+    from collections import Counter, defaultdict
+
+    from meetings.rules import month_start
+
+    counted = defaultdict(Counter)
+    absences = defaultdict(lambda: [0, 0])
+    apart = Counter()
+    rows = Attendance.objects.values_list(
+        "meeting_id", "member_id", "meeting__held_on", "status", "is_apart", "apart_reason"
+    )
+    for meeting_id, member_id, day, status, is_apart, apart_reason in rows:
+        if is_apart:
+            apart[meeting_id] += 1
+            assert apart_reason in ("exempt", "away")
+            continue
+        counted[meeting_id][status] += 1
+        if status != "present":
+            key = (member_id, month_start(day))
+            absences[key][0] += status == "unexcused"
+            absences[key][1] += 1
+    for meeting in Meeting.objects.all():
+        tally = counted[meeting.pk]
+        assert (
+            meeting.present_count,
+            meeting.excused_count,
+            meeting.unexcused_count,
+            meeting.expected_count,
+            meeting.apart_count,
+        ) == (
+            tally["present"],
+            tally["excused"],
+            tally["unexcused"],
+            sum(tally.values()),
+            apart[meeting.pk],
+        )
+    stored = {
+        (m, month): [u, a]
+        for m, month, u, a in MemberMonth.objects.values_list(
+            "member_id", "month", "unexcused", "absences"
+        )
+    }
+    assert stored == dict(absences) and stored

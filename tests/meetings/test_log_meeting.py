@@ -217,11 +217,46 @@ def test_recompute_command_reports_a_difference_and_fixes_it(tree, secretary_a, 
     assert MonthlyRollup.objects.get().expected == 20
 
 
-def test_the_list_follows_the_date_of_the_meeting_posted(tree, secretary_a, client_for, twenty):
-    newcomer = members_in(tree.cell_a1, 1, admitted_on=date(2026, 3, 16))[0]
-    data = form_data(date(2026, 3, 18), [*twenty, newcomer], chair=twenty[0].pk)
-    client_for(secretary_a).post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
-    assert Meeting.objects.get().expected_count == 21
+def _rendered_signature(html: str) -> str:
+    return re.search(r'name="roster" value="([0-9a-f]+)"', html).group(1)
+
+
+def test_a_changed_date_with_another_list_shows_that_list_and_saves_nothing(
+    tree, secretary_a, client_for, twenty
+):
+    """Without JavaScript: the form was opened for today (a newcomer on the list), the date is
+    changed to before the newcomer's admission and posted. Nothing is saved on a list the
+    secretary never saw: the form comes back with that day's list, the taps kept."""
+    newcomer = members_in(tree.cell_a1, 1, full_name="Lò Văn Mới", admitted_on=date(2026, 3, 16))[0]
+    client = client_for(secretary_a)
+    url = reverse("meeting_create", args=[tree.cell_a1.pk])
+    opened = client.get(url).content.decode()
+    assert f'name="status_{newcomer.pk}"' in opened  # today's list has 21
+    data = form_data(
+        DAY, [*twenty, newcomer], statuses={twenty[0]: AttendanceStatus.UNEXCUSED}, cell=None
+    )
+    data["roster"] = _rendered_signature(opened)
+    again = client.post(url, data)
+    html = again.content.decode()
+    assert again.status_code == 200 and Meeting.objects.count() == 0
+    assert "Danh sách đảng viên ngày 14/03/2026 khác" in html
+    assert f'name="status_{newcomer.pk}"' not in html  # the list of the 14th: 20
+    assert re.search(rf'value="unexcused"[^>]*name="status_{twenty[0].pk}"[^>]*checked', html) or (
+        re.search(rf'name="status_{twenty[0].pk}" value="unexcused"[^>]*checked', html)
+    )
+    data = form_data(DAY, twenty, statuses={twenty[0]: AttendanceStatus.UNEXCUSED}, cell=None)
+    data["roster"] = _rendered_signature(html)
+    assert client.post(url, data).status_code == 302
+    meeting = Meeting.objects.get()
+    assert (meeting.expected_count, meeting.unexcused_count) == (20, 1)
+    assert not Attendance.objects.filter(member=newcomer).exists()
+
+
+def test_a_post_without_the_lists_signature_saves_nothing(tree, secretary_a, client_for, twenty):
+    data = form_data(DAY, twenty)
+    del data["roster"]
+    response = client_for(secretary_a).post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
+    assert response.status_code == 200 and Meeting.objects.count() == 0
 
 
 def test_a_meeting_of_a_dissolved_cell_after_its_dissolution_is_refused(
