@@ -9,6 +9,8 @@ from types import SimpleNamespace
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from factory.django import DjangoModelFactory
 
 from members.choices import Education, Ethnicity, MemberStatus, Occupation, Sex, TheoryLevel
@@ -22,8 +24,9 @@ from units.models import (
     UnitKind,
     UnitVersion,
     Village,
+    VillageCoverage,
 )
-from units.services import BEGINNING, version_of
+from units.services import BEGINNING, coverage_rows, version_of
 from units.vietnamese import name_sort_key, strip_diacritics
 
 # Thái (Lò, Quàng, Lường, Cầm, Điêu, Tòng), H'Mông (Giàng, Sùng, Vàng, Thào, Mùa, Lầu),
@@ -156,6 +159,13 @@ class VillageFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Bản {_pick(VILLAGES, n)}")
     cell = None
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Its coverage from the beginning, as units.services.village_create writes it.
+        village = super()._create(model_class, *args, **kwargs)
+        VillageCoverage.objects.bulk_create(coverage_rows([village], BEGINNING))
+        return village
+
 
 class MemberFactory(DjangoModelFactory):
     """A full member admitted at 25, full a year later (Điều lệ Đảng: 12 months' probation)."""
@@ -250,7 +260,11 @@ def bulk_units(*, parent: Unit, kind: str, count: int, names: list[str] | None =
     for unit in units:
         unit.path = f"{parent.path}{unit.pk}."
         unit.depth = parent.depth + 1
-    Unit.objects.bulk_update(units, ["path", "depth"])
+    # One UPDATE for all (bulk_update's CASE over thousands of rows takes seconds).
+    Unit.objects.filter(pk__in=[u.pk for u in units]).update(
+        path=Concat(Value(parent.path), Cast("id", CharField()), Value(".")),
+        depth=parent.depth + 1,
+    )
     UnitVersion.objects.bulk_create(version_of(u, u.founded_on or BEGINNING) for u in units)
     return units
 
@@ -280,6 +294,7 @@ def bulk_tree(
         Village(commune=cell.parent, name=f"Bản {_pick(VILLAGES, i)}", cell=cell)
         for i, cell in enumerate(cells)
     )
+    VillageCoverage.objects.bulk_create(coverage_rows(villages, BEGINNING), batch_size=500)
     members = bulk_members(cells=cells, per_cell=members_per_cell) if members_per_cell else []
     return SimpleNamespace(communes=commune_units, cells=cells, villages=villages, members=members)
 

@@ -28,8 +28,9 @@ PAGES = {
     "member list": ("district_admin", "member_list", None, 10),
     "unit tree": ("district_admin", "unit_tree", None, 11),
     "commune page": ("district_admin", "unit_detail", "commune_a", 17),
-    # the meetings block adds recent meetings and the cell's rule alerts
-    "cell page": ("secretary_a", "unit_detail", "cell_a1", 22),
+    # the meetings block adds recent meetings and the cell's rule alerts; the units block the
+    # villages the cell covers and its recent membership changes
+    "cell page": ("secretary_a", "unit_detail", "cell_a1", 23),
     "district admin home": ("district_admin", "home", None, 11),
     "secretary home": ("secretary_a", "home", None, 17),
     "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),

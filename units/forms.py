@@ -62,8 +62,10 @@ class BootstrapFormMixin:
 class UnitForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
-        fields = ["kind", "category", "name", "short_name", "code", "founded_on", "dissolved_on"]
-        widgets = {"founded_on": DateInput(), "dissolved_on": DateInput()}
+        # Not the parent nor the end date: a unit moves, merges or is dissolved only through
+        # a dated reorganisation, which records its event and carries members and villages.
+        fields = ["kind", "category", "name", "short_name", "code", "founded_on"]
+        widgets = {"founded_on": DateInput()}
 
     def __init__(self, *args, parent: Unit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +85,13 @@ class UnitForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
 
 
 class VillageForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+    effective_on = forms.DateField(
+        label=_("the covering cell changes on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Today when empty; figures as of earlier dates keep the former cell."),
+    )
+
     class Meta:
         model = Village
         fields = ["name", "kind", "cell"]
@@ -94,6 +103,8 @@ class VillageForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
             Unit.objects.subtree(commune.path).active().filter(kind__in=CELL_KINDS).order_by("name")
         )
         self.fields["cell"].empty_label = _("(no cell covers this village)")
+        if not self.instance.pk:
+            del self.fields["effective_on"]
 
 
 class AsOfForm(forms.Form):
@@ -195,12 +206,10 @@ class MergeForm(ReorgForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        same = CELL_KINDS if self.unit.is_cell else [
-            k for k in UnitKind.values if k not in CELL_KINDS
-        ]  # fmt: skip
+        # Only units of one kind merge: a cell into a cell, a commune into a commune.
         self.fields["into"].queryset = (
             self.editable_units()
-            .filter(kind__in=same)
+            .filter(kind=self.unit.kind)
             .exclude(path__startswith=self.unit.path)
             .exclude(pk__in=self.unit.ancestor_ids)
             .order_by("path")
@@ -211,31 +220,84 @@ class MergeForm(ReorgForm):
 
 
 class SplitForm(ReorgForm):
-    """One choice per village of the combined cell: stay, or found its own cell."""
+    """Per village the name of its new cell (empty: it stays); per member the village whose
+    cell the member goes with (by default the village the member lives in).
+
+    The first village stays with the cell by default; villages given the same name share one
+    new cell. A split that gives every village a new cell dissolves the old cell, when asked.
+    """
+
+    dissolve_old = forms.BooleanField(
+        label=_("dissolve this cell: every village gets a new cell"), required=False
+    )
+    officers_follow = forms.BooleanField(
+        label=_("officers who go to a new cell keep their office there"), required=False
+    )
 
     def __init__(self, *args, **kwargs):
+        from members.models import Member
+
         super().__init__(*args, **kwargs)
-        self.villages = list(Village.objects.filter(cell=self.unit).order_by("name"))
-        for village in self.villages:
+        self.villages = list(Village.objects.filter(cell=self.unit).order_by("name", "pk"))
+        for i, village in enumerate(self.villages):
             self.fields[f"village_{village.pk}"] = forms.CharField(
                 label=village.name,
                 required=False,
                 # "Bản Mển" → "Chi bộ bản Mển": the village word is common, not a name.
-                initial=_("Party cell of %(village)s")
+                initial=""
+                if i == 0
+                else _("Party cell of %(village)s")
                 % {"village": village.name[:1].lower() + village.name[1:]},
                 help_text=_("Name of its new cell; leave empty to keep it in this cell."),
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
-        for name in ("effective_on", "decision_number", "note"):
+        own = {v.pk for v in self.villages}
+        choices = [("stay", _("stays in %(cell)s") % {"cell": self.unit.name})] + [
+            (f"v{v.pk}", _("goes with %(village)s") % {"village": v.name}) for v in self.villages
+        ]
+        self.members = list(
+            Member.objects.active()
+            .filter(unit=self.unit)
+            .select_related("residence_village")
+            .order_by("sort_key", "pk")
+        )
+        for member in self.members:
+            home = member.residence_village_id
+            member.split_default = f"v{home}" if home in own else "stay"
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name,
+                choices=choices,
+                required=False,
+                initial=member.split_default,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+        for name in ("dissolve_old", "officers_follow", "effective_on", "decision_number", "note"):
             self.fields[name] = self.fields.pop(name)
 
     def arguments(self):
-        parts = []
+        from units.reorganisation import SplitPart
+
+        data = self.cleaned_data
+        parts = {}  # new cell name → part, in the villages' order
+        part_of = {}  # village pk → its part (none: it stays)
         for village in self.villages:
-            name = self.cleaned_data.get(f"village_{village.pk}")
+            name = data.get(f"village_{village.pk}")
             if name:
-                parts.append((name, [village]))
-        return {"cell": self.unit, "parts": parts, **self.decision()}
+                part = parts.setdefault(name, SplitPart(name=name, villages=[], members=[]))
+                part.villages.append(village)
+                part_of[village.pk] = part
+        for member in self.members:
+            choice = data.get(f"member_{member.pk}") or member.split_default
+            part = part_of.get(int(choice[1:])) if choice.startswith("v") else None
+            if part is not None:
+                part.members.append(member)
+        return {
+            "cell": self.unit,
+            "parts": list(parts.values()),
+            "dissolve_old": data["dissolve_old"],
+            "officers_follow": data["officers_follow"],
+            **self.decision(),
+        }
 
 
 class DissolveForm(ReorgForm):
@@ -263,8 +325,84 @@ class DissolveForm(ReorgForm):
 
 
 class ReformForm(ReorgForm):
+    """The 2025 reform of a district: optionally groups of its communes merged on the same day
+    (each with the commune kept and its new name), and its staff's roles moved to the province."""
+
+    move_assignments = forms.BooleanField(
+        label=_("give the district's staff the same roles over the province"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = self.unit.children.filter(
+            kind=UnitKind.COMMUNE, dissolved_on__isnull=True
+        ).order_by("name")
+        self.groups = min(communes.count() // 2, MERGE_GROUPS)
+        for i in range(1, self.groups + 1):
+            self.fields[f"group_{i}_into"] = forms.ModelChoiceField(
+                label=_("merger %(n)d: the commune kept") % {"n": i},
+                queryset=communes,
+                required=False,
+            )
+            self.fields[f"group_{i}_absorbed"] = forms.ModelMultipleChoiceField(
+                label=_("merger %(n)d: the communes merged into it") % {"n": i},
+                queryset=communes,
+                required=False,
+                widget=forms.SelectMultiple(attrs={"size": 4}),
+            )
+            self.fields[f"group_{i}_name"] = forms.CharField(
+                label=_("merger %(n)d: name of the merged commune") % {"n": i},
+                max_length=200,
+                required=False,
+                help_text=_("Leave empty to keep the name of the commune kept."),
+            )
+        for name in ("move_assignments", "effective_on", "decision_number", "note"):
+            self.fields[name] = self.fields.pop(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        used = set()
+        self.merges = []
+        for i in range(1, self.groups + 1):
+            into = cleaned.get(f"group_{i}_into")
+            absorbed = list(cleaned.get(f"group_{i}_absorbed") or [])
+            name = cleaned.get(f"group_{i}_name") or ""
+            if not into and not absorbed and not name:
+                continue
+            if not into or not absorbed:
+                self.add_error(
+                    f"group_{i}_into", _("Choose the commune kept and the communes merged into it.")
+                )
+                continue
+            communes = {into.pk, *(c.pk for c in absorbed)}
+            if into in absorbed or communes & used:
+                self.add_error(
+                    f"group_{i}_absorbed", _("Each commune takes part in one merger only.")
+                )
+                continue
+            used |= communes
+            self.merges.append((absorbed, into, name))
+        return cleaned
+
     def arguments(self):
-        return {"district": self.unit, **self.decision()}
+        return {
+            "district": self.unit,
+            "merges": self.merges,
+            "move_assignments": self.cleaned_data["move_assignments"],
+            **self.decision(),
+        }
+
+
+# Mergers the reform form offers at most (Điện Biên, 2025: 129 communes into 45).
+MERGE_GROUPS = 12
+
+
+class OfficerEndForm(forms.Form):
+    """The day an office ends (today when empty)."""
+
+    ends_on = forms.DateField(label=_("until"), required=False, widget=DateInput())
 
 
 class OfficerForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):

@@ -276,6 +276,52 @@ class Village(NormalizedTextMixin, models.Model):
                 )
 
 
+class VillageCoverageQuerySet(models.QuerySet):
+    def on(self, day):
+        """Each village's commune and covering cell in force on `day`."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=day)
+        )
+
+
+class VillageCoverage(models.Model):
+    """A village's commune and covering cell over a period: coverage as of any date.
+
+    Written by the village and reorganisation services with every change of commune or cell,
+    effective from the change's date; derived from those changes, so not itself in history.
+    """
+
+    village = models.ForeignKey(Village, related_name="coverages", on_delete=models.CASCADE)
+    commune = models.ForeignKey(Unit, related_name="+", on_delete=models.PROTECT)
+    cell = models.ForeignKey(
+        Unit, related_name="+", on_delete=models.PROTECT, null=True, blank=True
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = VillageCoverageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village coverage")
+        verbose_name_plural = _("village coverages")
+        ordering = ["village_id", "valid_from"]
+        indexes = [
+            # villages of communes as of a date (figures, coverage lists, reports)
+            models.Index(fields=["commune", "valid_from"], name="units_coverage_commune_idx"),
+            # a village's current coverage (to close it)
+            models.Index(fields=["village", "valid_to"], name="units_coverage_village_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="units_villagecoverage_valid_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.village_id} · {self.cell_id or '—'} ({self.valid_from:%d/%m/%Y}–)"
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", _("administrator")
     STAFF = "staff", _("organisation staff")
@@ -476,6 +522,12 @@ class OfficerRole(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("committee member")
 
 
+class OfficerQuerySet(models.QuerySet):
+    def on(self, day):
+        """Officers in office on `day`: from their first day to their last (`ends_on`)."""
+        return self.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+
+
 class Officer(models.Model):
     """Bí thư, phó bí thư, ủy viên ban thường vụ, cấp ủy viên: an officer of a unit in a term."""
 
@@ -498,9 +550,20 @@ class Officer(models.Model):
         blank=True,
     )
     starts_on = models.DateField(_("since"))
+    # The last day in office (the unit's page shows the officer as of that day still).
     ends_on = models.DateField(_("until"), null=True, blank=True)
     is_village_head = models.BooleanField(_("also village head"), default=False)
+    # The login given with the office (a cell secretary's): links the user to the member.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        related_name="offices",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     history = HistoricalRecords(verbose_name=_("history of officer"))
+    objects = OfficerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("officer")

@@ -2,13 +2,25 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from members.choices import ACTIVE_STATUSES, MemberStatus
 from members.models import Member, Placement
-from units.access import scope_for
-from units.models import UnitKind, UnitVersion, Village
+from members.rules import add_months
+from units.access import paths_q, scope_for
+from units.models import (
+    PATH_END,
+    Officer,
+    ReorgEvent,
+    ReorgEventUnit,
+    UnitKind,
+    UnitVersion,
+    Village,
+    VillageCoverage,
+)
 from units.vietnamese import text_sort_key
 
 # Điều lệ Đảng: a cell needs at least 3 full members.
@@ -56,7 +68,8 @@ class Node:
 
 
 def _own_figures(units, paths_root: str, as_of=None):
-    """Figures each unit contributes by itself (not its subtree), in four queries."""
+    """Figures each unit contributes by itself (not its subtree), in three queries: members
+    per unit, villages with their covering cell, residents per village (all as of `as_of`)."""
     own = defaultdict(Figures)
     for unit in units:
         f = own[unit.pk]
@@ -93,25 +106,18 @@ def _own_figures(units, paths_root: str, as_of=None):
         f.full_members += full
         f.probationary_members += n - full
 
-    # Villages and their coverage are today's (villages are not versioned).
-    villages = list(
-        Village.objects.filter(
-            commune_id__in=[u.pk for u in units if u.kind == UnitKind.COMMUNE]
-        ).values_list("id", "commune_id", "cell_id")
-    )
-    residents = (
-        dict(
-            Member.objects.active()
-            .filter(residence_village_id__in=[v[0] for v in villages])
-            .values_list("residence_village_id")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        if villages
-        else {}
-    )
+    # Villages and the cells covering them on the day (dated coverage), and who lived there;
+    # below a commune, the villages the cells cover (a cell's page counts them, nothing else).
+    communes = {u.pk for u in units if u.kind == UnitKind.COMMUNE}
+    cells = [] if communes else [u.pk for u in units if u.is_cell]
+    villages = [
+        (v.village_id, v.commune_id, v.cell_id) for v in _villages(as_of, list(communes), cells)
+    ]
+    residents = _residents([v[0] for v in villages], as_of) if communes else {}
     per_cell = Counter(cell_id for _, _, cell_id in villages if cell_id)
     for village_id, commune_id, cell_id in villages:
+        if commune_id not in communes:
+            continue  # a cell's villages, seen from below their commune
         f = own[commune_id]
         f.villages += 1
         if cell_id is None:
@@ -132,6 +138,89 @@ def _own_figures(units, paths_root: str, as_of=None):
         if unit.is_cell and own[unit.pk].full_members < MIN_FULL_MEMBERS_PER_CELL:
             own[unit.pk].small_cells = 1
     return own
+
+
+@dataclass(frozen=True)
+class VillageOnDay:
+    """A village with the commune it belonged to and the cell that covered it on a day."""
+
+    village_id: int
+    name: str
+    commune_id: int
+    cell_id: int | None
+
+
+def _villages(day, commune_ids, cell_ids=()) -> list[VillageOnDay]:
+    """The villages of these communes (or, without communes, those these cells cover) on `day`
+    (today's when None), in one query."""
+    if commune_ids:
+        where = Q(commune_id__in=commune_ids)
+    elif cell_ids:
+        where = Q(cell_id__in=cell_ids)
+    else:
+        return []
+    if day is None:
+        rows = (
+            Village.objects.filter(where)
+            .values_list("pk", "name", "commune_id", "cell_id")
+            .order_by("commune_id", "pk")
+        )
+    else:
+        rows = (
+            VillageCoverage.objects.on(day)
+            .filter(where)
+            .values_list("village_id", "village__name", "commune_id", "cell_id")
+            .order_by("commune_id", "village_id")
+        )
+    return [VillageOnDay(*row) for row in rows]
+
+
+def villages_on(day: date | None, paths) -> list[VillageOnDay]:
+    """Every village of the communes under `paths` with its commune and covering cell on `day`.
+
+    `paths` are unit paths as the tree stood on `day` (today's when `day` is None), already
+    limited to what the caller's user may see (units.access). One query however many villages.
+    """
+    if not paths:
+        return []
+    if day is None:
+        rows = (
+            Village.objects.filter(paths_q(paths, "commune__path"))
+            .values_list("pk", "name", "commune_id", "cell_id")
+            .order_by("commune_id", "pk")
+        )
+    else:
+        communes = (
+            UnitVersion.objects.on(day)
+            .filter(paths_q(paths, "path"), kind=UnitKind.COMMUNE)
+            .values("unit_id")
+        )
+        rows = (
+            VillageCoverage.objects.on(day)
+            .filter(commune_id__in=communes)
+            .values_list("village_id", "village__name", "commune_id", "cell_id")
+            .order_by("commune_id", "village_id")
+        )
+    return [VillageOnDay(*row) for row in rows]
+
+
+def _on_rolls(day) -> Q:
+    """Members on the rolls on `day` (today's active members when None)."""
+    if day is None:
+        return Q(status__in=ACTIVE_STATUSES)
+    return Q(admitted_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
+def _residents(village_ids, day) -> dict:
+    """Members on the rolls living in each village on `day`: village id → count."""
+    if not village_ids:
+        return {}
+    return dict(
+        Member.objects.filter(_on_rolls(day), residence_village_id__in=village_ids)
+        .values_list("residence_village_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
 
 
 def _units_as_of(top, day):
@@ -163,9 +252,10 @@ def unit_tree(*, user, root=None, as_of=None):
             units = list(top.__class__.objects.subtree(top.path).active())
         else:
             units = _units_as_of(top, as_of)
-        if not units:
+        # A dissolved unit is not among today's units, nor one founded later among that day's.
+        top = next((u for u in units if u.pk == top.pk), None)
+        if top is None:
             continue
-        top = next(u for u in units if u.pk == top.pk)
         own = _own_figures(units, top.path, as_of)
         nodes = {}
         for unit in units:
@@ -197,15 +287,50 @@ def unit_node(*, user, unit, as_of=None):
     return nodes[0] if nodes else None
 
 
-def village_coverage(*, commune):
-    """The commune's villages with the cell covering each and how the coverage is derived."""
-    villages = list(
-        Village.objects.filter(commune=commune)
-        .select_related("cell")
-        .annotate(
-            resident_count=Count("residents", filter=Q(residents__status__in=ACTIVE_STATUSES)),
+def small_cells(node: Node) -> list:
+    """Cells of the whole subtree with fewer than 3 full members (Điều lệ Đảng), in tree order."""
+    found, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        if current.own.small_cells:
+            found.append(current.unit)
+        stack.extend(reversed(current.children))
+    return found
+
+
+def village_coverage(*, commune, as_of: date | None = None):
+    """The commune's villages with the cell covering each (on `as_of`, today by default), how
+    the coverage is derived, and how many members on the rolls live there.
+
+    One query for today; three as of a date (the coverage of the day, who lived there, and the
+    names the covering cells bore that day).
+    """
+    if as_of is None:
+        villages = list(
+            Village.objects.filter(commune=commune)
+            .select_related("cell")
+            .annotate(
+                resident_count=Count("residents", filter=Q(residents__status__in=ACTIVE_STATUSES)),
+            )
         )
-    )
+    else:
+        villages, cells = [], {}
+        for row in (
+            VillageCoverage.objects.on(as_of)
+            .filter(commune=commune)
+            .select_related("village", "cell")
+        ):
+            village = row.village
+            village.commune_id, village.cell_id = row.commune_id, row.cell_id
+            # One object per cell, so its name of the day is set once for all its villages.
+            village.cell = cells.setdefault(row.cell_id, row.cell) if row.cell_id else None
+            villages.append(village)
+        residents = _residents([v.pk for v in villages], as_of)
+        # The covering cell under the name it bore that day.
+        for version in UnitVersion.objects.on(as_of).filter(unit_id__in=list(cells)):
+            cells[version.unit_id].name, cells[version.unit_id].short_name = version.name, ""
+        for village in villages:
+            village.resident_count = residents.get(village.pk, 0)
     villages.sort(key=lambda v: text_sort_key(v.name))
     per_cell = Counter(v.cell_id for v in villages if v.cell_id)
     for v in villages:
@@ -217,3 +342,114 @@ def village_coverage(*, commune):
             v.coverage = "combined"
         v.is_white = v.resident_count == 0
     return villages
+
+
+def unit_events(*, unit, until: date | None = None, limit: int = 100) -> list:
+    """Reorganisations of the unit and of every unit under it (up to `until`), newest first,
+    in one query.
+
+    A commune page so lists the splits, mergers and dissolutions of its cells, and the moves
+    of units into or out of it (the commune itself takes part in those).
+    """
+    parts = ReorgEventUnit.objects.filter(
+        Q(unit=unit) | Q(unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END)
+    )
+    events = ReorgEvent.objects.filter(pk__in=parts.values("event_id"))
+    if until is not None:
+        events = events.filter(effective_on__lte=until)
+    return list(events.order_by("-effective_on", "-id")[:limit])
+
+
+def unit_officers(*, unit, day: date | None = None, former_limit: int = 30) -> dict:
+    """The unit's officers in office on `day` (today by default; an office ends after its last
+    day, `ends_on`), and its former officers by then, the latest first. One query."""
+    day = day or timezone.localdate()
+    officers = list(
+        Officer.objects.filter(unit=unit, starts_on__lte=day)
+        .select_related("member", "term")
+        .order_by("role", "starts_on", "pk")
+    )
+    current = [o for o in officers if o.ends_on is None or o.ends_on >= day]
+    former = sorted(
+        (o for o in officers if o.ends_on is not None and o.ends_on < day),
+        key=lambda o: o.ends_on,
+        reverse=True,
+    )
+    return {"current": current, "former": former[:former_limit]}
+
+
+def cell_members_as_of(*, user, unit, day: date):
+    """Members of the cell on `day`: placed in it then and on the rolls, in name order.
+
+    The cell itself is in the user's scope (the page looked it up through units.access); a
+    member who has since moved out of it is listed, marked `visible` when the user may still
+    open the member's record.
+    """
+    scope = scope_for(user)
+    if not scope.can_see(unit.path):
+        return []
+    placed = Placement.objects.on(day).filter(unit=unit).values("member_id")
+    members = list(
+        Member.objects.filter(_on_rolls(day), pk__in=placed)
+        .select_related("unit", "residence_village")
+        .order_by("sort_key", "id")
+    )
+    for member in members:
+        member.visible = scope.can_see(member.unit.path)
+    return members
+
+
+@dataclass
+class MembershipChange:
+    """A member who joined or left a cell, on a day, from or to another cell (None: from
+    outside the tree, by admission or transfer in; or off the rolls)."""
+
+    member: object
+    on: date
+    joined: bool
+    other: object = None
+
+
+def cell_membership_changes(*, user, unit, day: date | None = None, months: int = 12) -> list:
+    """Members who joined or left the cell in the `months` before `day` (today by default),
+    from their placements, the latest first. One query."""
+    scope = scope_for(user)
+    if not scope.can_see(unit.path):
+        return []
+    day = day or timezone.localdate()
+    since = add_months(day, -months)
+    window = Placement.objects.filter(unit=unit).filter(
+        Q(valid_from__gt=since, valid_from__lte=day) | Q(valid_to__gt=since, valid_to__lte=day)
+    )
+    # Those placements and the neighbouring ones of the same members, in one query.
+    placements = list(
+        Placement.objects.filter(member_id__in=window.values("member_id"))
+        .select_related("unit", "member", "member__unit")
+        .order_by("member_id", "valid_from", "pk")
+    )
+    rows = [
+        p
+        for p in placements
+        if p.unit_id == unit.pk
+        and (since < p.valid_from <= day or (p.valid_to and since < p.valid_to <= day))
+    ]
+    neighbours = defaultdict(list)
+    for other in placements:
+        if other.unit_id != unit.pk:
+            neighbours[other.member_id].append(other)
+
+    def seen(placement):
+        return placement.unit if placement and scope.can_see(placement.unit.path) else None
+
+    changes = []
+    for p in rows:
+        member = p.member
+        member.visible = scope.can_see(member.unit.path)
+        if since < p.valid_from <= day:
+            came = next((o for o in neighbours[p.member_id] if o.valid_to == p.valid_from), None)
+            changes.append(MembershipChange(member, p.valid_from, True, seen(came)))
+        if p.valid_to and since < p.valid_to <= day:
+            went = next((o for o in neighbours[p.member_id] if o.valid_from == p.valid_to), None)
+            changes.append(MembershipChange(member, p.valid_to, False, seen(went)))
+    changes.sort(key=lambda c: (c.on, c.joined), reverse=True)
+    return changes

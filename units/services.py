@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.access import forget_scope, paths_q, scope_for
@@ -23,6 +24,7 @@ from units.models import (
     Unit,
     UnitVersion,
     Village,
+    VillageCoverage,
 )
 
 # Versions of units whose founding date is unknown start here.
@@ -58,8 +60,24 @@ def version_of(unit: Unit, valid_from: date) -> UnitVersion:
     )
 
 
-def check_not_before_last_change(paths, on: date) -> None:
-    """Changes are recorded in date order: refuse one dated before a later change of the tree."""
+def _day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_not_in_future(on: date, field: str | None = None) -> None:
+    """Changes are recorded once they take effect, never ahead of time."""
+    if on > timezone.localdate():
+        message = _("This date is in the future.")
+        raise ValidationError({field: message} if field else message)
+
+
+def check_not_before_last_change(paths, on: date, *, member_units=()) -> None:
+    """Changes are recorded in date order: refuse one dated before a later change of the tree.
+
+    With `member_units`, the units whose own members the change moves or ends: refuse it too
+    when a member joined, moved or left one of them after `on` (a merger dated before a
+    member's later move would leave a placement ending before it began). Two queries at most.
+    """
     latest = (
         UnitVersion.objects.filter(valid_to__isnull=True)
         .filter(paths_q(paths, "path"))
@@ -68,8 +86,81 @@ def check_not_before_last_change(paths, on: date) -> None:
     if latest and on < latest:
         raise ValidationError(
             _("A later change of these units is recorded on %(day)s; enter changes in date order.")
-            % {"day": latest.strftime("%d/%m/%Y")}
+            % {"day": _day(latest)}
         )
+    if not member_units:
+        return
+    from members.models import Placement  # members depend on units, not the reverse
+
+    moves = Placement.objects.filter(unit_id__in=list(member_units)).aggregate(
+        started=Max("valid_from"), ended=Max("valid_to")
+    )
+    latest = max((d for d in moves.values() if d is not None), default=None)
+    if latest and on < latest:
+        raise ValidationError(
+            _(
+                "A member joined, moved or left these units on %(day)s, after this date; "
+                "enter changes in date order."
+            )
+            % {"day": _day(latest)}
+        )
+
+
+def coverage_rows(villages, since: date) -> list[VillageCoverage]:
+    """The first coverage of new villages from `since`: with no cell until their cell's founding.
+
+    Unsaved, for the caller to write in bulk (the village services, the demo, the factories).
+    """
+    rows = []
+    for village in villages:
+        start = since
+        founded = village.cell.founded_on if village.cell_id else None
+        if founded and founded > since:
+            rows.append(
+                VillageCoverage(
+                    village=village,
+                    commune_id=village.commune_id,
+                    cell=None,
+                    valid_from=since,
+                    valid_to=founded,
+                )
+            )
+            start = founded
+        rows.append(
+            VillageCoverage(
+                village=village,
+                commune_id=village.commune_id,
+                cell_id=village.cell_id,
+                valid_from=start,
+            )
+        )
+    return rows
+
+
+def coverage_change(villages, on: date) -> None:
+    """Villages whose commune or covering cell changes on `on` (already set on the objects):
+    their coverage in force is closed and the new one opened, in four queries however many."""
+    villages = list(villages)
+    if not villages:
+        return
+    ids = [v.pk for v in villages]
+    current = VillageCoverage.objects.filter(village_id__in=ids, valid_to__isnull=True)
+    later = current.filter(valid_from__gt=on).aggregate(day=Max("valid_from"))["day"]
+    if later:
+        raise ValidationError(
+            _(
+                "A later change of these villages is recorded on %(day)s; "
+                "enter changes in date order."
+            )
+            % {"day": _day(later)}
+        )
+    # A second change on the same day replaces the first.
+    current.filter(valid_from=on).delete()
+    current.update(valid_to=on)
+    VillageCoverage.objects.bulk_create(
+        VillageCoverage(village_id=v.pk, commune_id=v.commune_id, cell_id=v.cell_id, valid_from=on)
+        for v in villages
+    )
 
 
 @transaction.atomic
@@ -87,9 +178,19 @@ def unit_create(*, parent: Unit | None, by, effective_on: date | None = None, **
     return unit
 
 
+# Fields that change only through a dated reorganisation (units/reorganisation.py).
+REORGANISED_FIELDS = ("parent", "parent_id", "dissolved_on", "path", "depth")
+
+
 @transaction.atomic
 def unit_update(*, unit: Unit, by, **fields) -> Unit:
-    """Change a unit's own fields (not its place in the tree: see unit_move)."""
+    """Correct a unit's own fields: not its place in the tree nor its end, which are dated
+    reorganisations (reorg_move, reorg_merge, reorg_dissolve) with their events."""
+    refused = sorted(set(fields) & set(REORGANISED_FIELDS))
+    if refused:
+        raise ValidationError(
+            _("Move or dissolve a unit through a reorganisation, not by editing it.")
+        )
     _require_edit(by, unit.parent or unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     for name, value in fields.items():
@@ -144,22 +245,34 @@ def subtree_paths_consistent() -> bool:
 
 
 @transaction.atomic
-def village_create(*, commune: Unit, by, **fields) -> Village:
-    """Add a village to a commune."""
+def village_create(*, commune: Unit, by, effective_on: date | None = None, **fields) -> Village:
+    """Add a village to a commune; its coverage counts from `effective_on` (by default the
+    beginning: a village recorded now has existed all along), uncovered until its cell's
+    founding."""
     _require_edit(by, commune)
     village = Village(commune=commune, **fields)
     _save_with_history(village, by)
+    VillageCoverage.objects.bulk_create(coverage_rows([village], effective_on or BEGINNING))
     return village
 
 
 @transaction.atomic
-def village_update(*, village: Village, by, **fields) -> Village:
-    """Rename a village or change the cell that covers it."""
+def village_update(*, village: Village, by, effective_on: date | None = None, **fields) -> Village:
+    """Rename a village or change the cell that covers it, from `effective_on` (today by
+    default): figures as of an earlier date keep the old cell."""
     _require_edit(by, village.commune)
+    on = effective_on or timezone.localdate()
+    check_not_in_future(on, "effective_on")
     village = Village.objects.select_for_update().get(pk=village.pk)
+    before = (village.commune_id, village.cell_id)
     for name, value in fields.items():
         setattr(village, name, value)
     _save_with_history(village, by)
+    if (village.commune_id, village.cell_id) != before:
+        try:
+            coverage_change([village], on)
+        except ValidationError as error:
+            raise ValidationError({"effective_on": error.messages}) from error
     return village
 
 
@@ -198,6 +311,32 @@ def term_create(*, unit: Unit, name: str, starts_on: date, ends_on: date | None,
     return term
 
 
+def _officer_login(*, unit: Unit, member, username: str, by):
+    """The login a cell secretary gets with her office: a new user, or the one this member
+    already had with an earlier office. Anyone else's existing login is refused."""
+    if not (unit.is_cell):
+        raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
+    if not scope_for(by).can_administer(unit.path):
+        raise ValidationError(_("Only an administrator may give access to chibo."))
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        first, _sep, last = member.full_name.rpartition(" ")
+        user = User.objects.create(username=username, last_name=first, first_name=last)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif not Officer.objects.filter(member=member, user=user).exists():
+        raise ValidationError(
+            {
+                "username": _("The username %(username)s belongs to someone else; choose another.")
+                % {"username": username}
+            }
+        )
+    if not Assignment.objects.filter(user=user, unit=unit).exists():
+        assignment_create(user=user, unit=unit, role=Role.SECRETARY, by=by)
+    return user
+
+
 @transaction.atomic
 def officer_appoint(
     *, unit: Unit, member, role: str, starts_on: date, by, term=None, is_village_head=False,
@@ -211,6 +350,12 @@ def officer_appoint(
     _require_edit(by, unit.parent or unit)
     if not member.unit.path.startswith(unit.path):
         raise ValidationError({"member": _("The officer must be a member of this unit.")})
+    check_not_in_future(starts_on, "starts_on")
+    user = None
+    if username:
+        if role != OfficerRole.SECRETARY:
+            raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
+        user = _officer_login(unit=unit, member=member, username=username, by=by)
     officer = Officer(
         unit=unit,
         member=member,
@@ -218,27 +363,31 @@ def officer_appoint(
         term=term,
         starts_on=starts_on,
         is_village_head=is_village_head,
+        user=user,
     )
     _save_with_history(officer, by)
-    if username:
-        if not (unit.is_cell and role == OfficerRole.SECRETARY):
-            raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
-        if not scope_for(by).can_administer(unit.path):
-            raise ValidationError(_("Only an administrator may give access to chibo."))
-        user, _created = get_user_model().objects.get_or_create(
-            username=username,
-            defaults={"last_name": member.full_name.rsplit(" ", 1)[0],
-                      "first_name": member.full_name.rsplit(" ", 1)[-1]},
-        )  # fmt: skip
-        if not Assignment.objects.filter(user=user, unit=unit).exists():
-            assignment_create(user=user, unit=unit, role=Role.SECRETARY, by=by)
     return officer
 
 
 @transaction.atomic
-def officer_end(*, officer: Officer, ends_on: date, by) -> Officer:
-    """An officer's office ends (term over, moved, resigned)."""
+def officer_end(*, officer: Officer, by, ends_on: date | None = None) -> Officer:
+    """An officer's office ends on `ends_on` (today by default): term over, moved, resigned.
+
+    From that day the officer is a former officer; the unit page as of an earlier date still
+    shows them in office.
+    """
     _require_edit(by, officer.unit.parent or officer.unit)
+    ends_on = ends_on or timezone.localdate()
+    if officer.ends_on is not None:
+        raise ValidationError(_("This office has already ended."))
+    check_not_in_future(ends_on, "ends_on")
+    if ends_on < officer.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": _("An office cannot end before it began (%(day)s).")
+                % {"day": _day(officer.starts_on)}
+            }
+        )
     officer.ends_on = ends_on
     _save_with_history(officer, by)
     return officer

@@ -1,12 +1,11 @@
 """Pages of the unit tree: home, the tree, a unit, and the forms that change them."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -20,6 +19,7 @@ from units.forms import (
     FoundForm,
     MergeForm,
     MoveForm,
+    OfficerEndForm,
     OfficerForm,
     ReformForm,
     RenameForm,
@@ -33,17 +33,26 @@ from units.history import history_entries
 from units.models import (
     Officer,
     OfficerRole,
-    ReorgEventUnit,
     ReorgKind,
     Term,
     Unit,
     UnitKind,
     Village,
 )
-from units.selectors import unit_node, unit_tree, village_coverage
+from units.selectors import (
+    cell_members_as_of,
+    cell_membership_changes,
+    small_cells,
+    unit_events,
+    unit_node,
+    unit_officers,
+    unit_tree,
+    village_coverage,
+)
 
 VILLAGE_FIELDS = ("name", "kind", "cell")
-UNIT_FIELDS = ["kind", "category", "name", "short_name", "code", "founded_on", "dissolved_on"]
+# Not the parent nor the end date: those change only through a dated reorganisation.
+UNIT_FIELDS = ["kind", "category", "name", "short_name", "code", "founded_on"]
 
 
 @login_required
@@ -74,31 +83,36 @@ def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     scope = scope_for(request.user)
     as_of = AsOfForm(request.GET or None)
-    node = unit_node(user=request.user, unit=unit, as_of=as_of.day)
+    day = as_of.day
+    node = unit_node(user=request.user, unit=unit, as_of=day)
     ancestors = Unit.objects.filter(pk__in=unit.ancestor_ids).filter(scope.visible_q("path"))
     can_reorganise = scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only
+    members = []
+    if unit.is_cell and day is not None:
+        members = cell_members_as_of(user=request.user, unit=unit, day=day)
+    elif unit.is_cell:
+        members = list(member_list(user=request.user).filter(unit=unit).active())
     context = {
         "unit": unit,
+        # The heading shows the unit as it stood on the day (its name and kind then).
+        "shown": node.unit if node else unit,
         "node": node,
         "as_of": as_of,
-        "events": ReorgEventUnit.objects.filter(unit=unit)
-        .select_related("event")
-        .order_by("-event__effective_on", "-event_id"),
-        "officers": unit.officers.filter(ends_on__isnull=True)
-        .select_related("member", "term")
-        .order_by("role", "starts_on"),
+        "events": unit_events(unit=unit, until=day),
+        "officers": unit_officers(unit=unit, day=day),
         "can_manage": can_reorganise,
         # Seed 001 counts the cell secretaries who are also village heads.
         "secretaries_heading_villages": (
             0
             if unit.is_cell
-            else Officer.objects.filter(
+            else Officer.objects.on(day or timezone.localdate())
+            .filter(
                 unit__path__gte=unit.path,
                 unit__path__lt=unit.path + "~",
                 role=OfficerRole.SECRETARY,
                 is_village_head=True,
-                ends_on__isnull=True,
-            ).count()
+            )
+            .count()
         ),
         "reorganisations": (
             [(k, label) for k, label in REORG_LABELS.items() if _applies(k, unit)]
@@ -110,12 +124,11 @@ def unit_detail(request, pk):
         "can_edit": scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only,
         "can_add": scope.can_edit(unit.path) and not scope.is_secretary_only,
         "can_add_member": unit.is_cell and scope.can_edit(unit.path),
-        "villages": village_coverage(commune=unit) if unit.has_villages else [],
-        "small_cells": [
-            child.unit for child in (node.children if node else []) if child.own.small_cells
-        ],
-        "members": (
-            list(member_list(user=request.user).filter(unit=unit).active()) if unit.is_cell else []
+        "villages": village_coverage(commune=unit, as_of=day) if unit.has_villages else [],
+        "small_cells": small_cells(node) if node else [],
+        "members": members,
+        "membership_changes": (
+            cell_membership_changes(user=request.user, unit=unit, day=day) if unit.is_cell else []
         ),
         "history": history_entries(unit),
     }
@@ -208,6 +221,7 @@ def village_edit(request, pk):
             services.village_update(
                 village=village,
                 by=request.user,
+                effective_on=form.cleaned_data["effective_on"],
                 **{f: form.cleaned_data[f] for f in VILLAGE_FIELDS},
             )
         except ValidationError as error:
@@ -300,15 +314,23 @@ def officer_create(request, pk):
 
 @login_required
 def officer_end(request, pk):
+    """End an office on the date given (today when empty), from the unit page."""
     officer = get_object_or_404(
         Officer.objects.filter(scope_for(request.user).visible_q("unit__path")), pk=pk
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _check_structure_edit(request.user, officer.unit.parent or officer.unit)
-    form = AsOfForm(request.POST)
-    services.officer_end(officer=officer, ends_on=form.day or date.today(), by=request.user)
-    messages.success(request, _("The office of %(name)s ended.") % {"name": officer.member})
+    form = OfficerEndForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.officer_end(officer=officer, ends_on=form.cleaned_data["ends_on"], by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The office of %(name)s ended.") % {"name": officer.member})
     return redirect(officer.unit)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from members.models import Member
-from tests.factories import MemberFactory, VillageFactory
+from tests.factories import MemberFactory, UnitFactory, VillageFactory
 from units.models import Assignment, Officer, ReorgEvent, Role, Term, Unit, UnitKind
 
 
@@ -230,3 +230,125 @@ def test_ending_an_office_by_get_is_refused(tree, district_admin, client_for):
     response = client_for(district_admin).get(f"/officers/{officer.pk}/end/")
 
     assert response.status_code == 405
+
+
+# The split form: the first village stays, members by village, officers handed over
+
+
+@pytest.fixture
+def combined(tree):
+    """Cell A1 covers three villages; a member lives in each."""
+    names = ("Bản Hát Chua", "Bản Mển", "Bản Phì Cao")
+    villages = [VillageFactory(commune=tree.commune_a, name=n, cell=tree.cell_a1) for n in names]
+    people = ("Lò Văn Phương", "Quàng Thị Bình", "Giàng A Sử")
+    for village, person in zip(villages, people, strict=True):
+        MemberFactory(unit=tree.cell_a1, full_name=person, residence_village=village)
+    return villages
+
+
+def test_split_form_keeps_the_first_village_with_the_cell_by_default(
+    tree, combined, commune_staff_a, client_for
+):
+    html = client_for(commune_staff_a).get(f"/units/{tree.cell_a1.pk}/reorganise/split/")
+    first, second = combined[0], combined[1]
+    assert f'name="village_{first.pk}"' in html.content.decode()
+    assert f'name="village_{first.pk}" value=' not in html.content.decode()
+    assert f'name="village_{second.pk}" value="Chi bộ bản Mển"' in html.content.decode()
+
+
+def test_split_form_offers_each_member_the_village_they_live_in(
+    tree, combined, commune_staff_a, client_for
+):
+    member = Member.objects.get(full_name="Quàng Thị Bình")
+    html = client_for(commune_staff_a).get(f"/units/{tree.cell_a1.pk}/reorganise/split/")
+    field = html.content.decode().split(f'name="member_{member.pk}"')[1].split("</select>")[0]
+    assert f'value="v{combined[1].pk}" selected' in field
+
+
+def test_split_form_sends_a_member_with_the_village_chosen(
+    tree, combined, commune_staff_a, client_for
+):
+    member = Member.objects.get(full_name="Quàng Thị Bình")  # lives in Bản Mển
+    form = {
+        f"village_{combined[1].pk}": "Chi bộ bản Mển",
+        f"village_{combined[2].pk}": "Chi bộ bản Phì Cao",
+        f"member_{member.pk}": f"v{combined[2].pk}",
+    }
+    client_for(commune_staff_a).post(
+        f"/units/{tree.cell_a1.pk}/reorganise/split/", decision(confirm="1", **form)
+    )
+    assert Member.objects.get(pk=member.pk).unit.name == "Chi bộ bản Phì Cao"
+
+
+def test_split_preview_says_what_stays_in_the_cell(tree, combined, commune_staff_a, client_for):
+    form = {f"village_{combined[1].pk}": "Chi bộ bản Mển"}
+    response = client_for(commune_staff_a).post(
+        f"/units/{tree.cell_a1.pk}/reorganise/split/", decision(**form)
+    )
+    assert "Bản Hát Chua" in text(response).split("Chi bộ bản Mển:")[1]
+    assert Unit.objects.filter(name="Chi bộ bản Mển").count() == 1  # nothing founded yet
+
+
+# The merge form offers only units of the same kind
+
+
+def test_merge_form_offers_only_units_of_the_same_kind(tree, district_staff, client_for):
+    html = client_for(district_staff).get(f"/units/{tree.cell_a1.pk}/reorganise/merge/")
+    options = html.content.decode().split('name="into"')[1].split("</select>")[0]
+    assert "Chi bộ bản Nậm Chua" in options and "Đảng bộ xã Sa Lông" not in options
+
+
+# The reform form: communes merged, roles moved to the province
+
+
+@pytest.fixture
+def province_admin(tree):
+    from tests.factories import persona
+
+    return persona(tree.province, Role.ADMIN, "Lò Văn Minh", "minh.lv")
+
+
+def test_reform_form_merges_the_communes_chosen_under_their_new_name(
+    tree, province_admin, client_for
+):
+    form = {
+        "group_1_into": tree.commune_a.pk,
+        "group_1_absorbed": [tree.commune_b.pk],
+        "group_1_name": "Đảng bộ xã Mường Mươn - Sa Lông",
+        "move_assignments": "on",
+    }
+    client_for(province_admin).post(
+        f"/units/{tree.district.pk}/reorganise/reform_2025/",
+        decision(effective_on="01/07/2025", confirm="1", **form),
+    )
+    kept = Unit.objects.get(pk=tree.commune_a.pk)
+    assert (kept.name, kept.parent_id) == ("Đảng bộ xã Mường Mươn - Sa Lông", tree.province.pk)
+    assert Unit.objects.get(pk=tree.commune_b.pk).dissolved_on == date(2025, 7, 1)
+
+
+def test_reform_form_moves_the_districts_roles_to_the_province(
+    tree, province_admin, viewer, client_for
+):
+    client_for(province_admin).post(
+        f"/units/{tree.district.pk}/reorganise/reform_2025/",
+        decision(effective_on="01/07/2025", confirm="1", move_assignments="on"),
+    )
+    assert Assignment.objects.get(user=viewer).unit_id == tree.province.pk
+
+
+def test_reform_form_refuses_a_commune_in_two_mergers(tree, province_admin, client_for):
+    extra = [
+        UnitFactory(parent=tree.district, kind=UnitKind.COMMUNE, name=f"Đảng bộ xã {n}")
+        for n in ("Pa Ham", "Na Sang")
+    ]
+    form = {
+        "group_1_into": tree.commune_a.pk,
+        "group_1_absorbed": [tree.commune_b.pk],
+        "group_2_into": extra[0].pk,
+        "group_2_absorbed": [tree.commune_b.pk, extra[1].pk],
+    }
+    client_for(province_admin).post(
+        f"/units/{tree.district.pk}/reorganise/reform_2025/",
+        decision(effective_on="01/07/2025", confirm="1", **form),
+    )
+    assert Unit.objects.get(pk=tree.district.pk).dissolved_on is None

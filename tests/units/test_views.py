@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tests.factories import MemberFactory, UserFactory, VillageFactory, bulk_members
 from units.models import Unit, UnitKind, Village
+from units.selectors import unit_node
 
 INVALID_CHOICE = "Hãy chọn một lựa chọn hợp lệ"
 
@@ -33,7 +34,6 @@ def unit_data(unit=None, **changes) -> dict:
         "short_name": "",
         "code": "",
         "founded_on": "15/03/1976",
-        "dissolved_on": "",
     }
     if unit is not None:
         data.update(
@@ -245,12 +245,10 @@ def test_new_unit_without_a_kind_asks_for_one(tree, commune_staff_a, client_for)
     assert not Unit.objects.filter(name="Chi bộ bản Pá Hả").exists()
 
 
-def test_unit_dissolved_before_it_was_founded_is_refused(tree, commune_staff_a, client_for):
+def test_new_unit_form_offers_no_dissolution_date(tree, commune_staff_a, client_for):
     url = reverse("unit_create", args=[tree.commune_a.pk])
-    data = unit_data(name="Chi bộ bản Pá Hả", founded_on="15/03/1976", dissolved_on="01/01/1970")
-    response = client_for(commune_staff_a).post(url, data)
-    assert "Ngày giải thể không được trước ngày thành lập." in response.content.decode()
-    assert not Unit.objects.filter(name="Chi bộ bản Pá Hả").exists()
+    response = client_for(commune_staff_a).get(url)
+    assert 'name="dissolved_on"' not in response.content.decode()
 
 
 def test_viewer_gets_403_on_the_new_unit_form(tree, viewer, client_for):
@@ -312,13 +310,18 @@ def test_renamed_cell_page_shows_who_renamed_it_and_the_old_name(tree, commune_s
     assert "<del>Chi bộ bản Mển</del> → <ins>Chi bộ bản Mển 1</ins>" in page
 
 
-def test_edit_with_dissolution_before_foundation_changes_nothing(tree, commune_staff_a, client_for):
+def test_editing_a_cell_cannot_dissolve_it(tree, commune_staff_a, client_for):
+    MemberFactory.create_batch(13, unit=tree.cell_a1)
     url = reverse("unit_edit", args=[tree.cell_a1.pk])
-    data = unit_data(tree.cell_a1, name="Chi bộ bản Mển 1", dissolved_on="01/01/1970")
-    response = client_for(commune_staff_a).post(url, data)
-    assert "Ngày giải thể không được trước ngày thành lập." in response.content.decode()
-    assert Unit.objects.get(pk=tree.cell_a1.pk).name == "Chi bộ bản Mển"
-    assert tree.cell_a1.history.count() == 1
+    data = unit_data(tree.cell_a1, dissolved_on="01/06/2024")
+    client_for(commune_staff_a).post(url, data)
+    assert Unit.objects.get(pk=tree.cell_a1.pk).dissolved_on is None
+    assert unit_node(user=commune_staff_a, unit=tree.commune_a).figures.members == 13
+
+
+def test_unit_edit_form_offers_no_dissolution_date(tree, commune_staff_a, client_for):
+    response = client_for(commune_staff_a).get(reverse("unit_edit", args=[tree.cell_a1.pk]))
+    assert 'name="dissolved_on"' not in response.content.decode()
 
 
 def test_viewer_gets_403_on_the_unit_edit_form(tree, viewer, client_for):

@@ -2,7 +2,7 @@
 
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -10,8 +10,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Count
-from simple_history.utils import bulk_create_with_history
+from django.db.models import Count, Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.choices import (
     ACTIVE_STATUSES,
@@ -67,7 +67,6 @@ from units.demo.data import (
 from units.models import (
     CELL_KINDS,
     PATH_END,
-    Assignment,
     Officer,
     OfficerRole,
     Term,
@@ -75,10 +74,11 @@ from units.models import (
     UnitCategory,
     UnitKind,
     Village,
+    VillageCoverage,
     VillageKind,
 )
 from units.reorganisation import reorg_move, reorg_reform_2025, reorg_rename, reorg_split
-from units.services import assignment_create, assignment_delete, unit_create
+from units.services import BEGINNING, assignment_create, coverage_rows, unit_create
 from units.vietnamese import name_sort_key, strip_diacritics
 
 # --- Building ------------------------------------------------------------------------------
@@ -348,6 +348,10 @@ class _Builder:
             village.clean_fields(exclude=["commune", "cell"])
             village.clean()
         bulk_create_with_history(self.villages, Village, batch_size=500, default_user=self.by)
+        # Covered from the beginning, by their cell from its founding (as village_create does).
+        VillageCoverage.objects.bulk_create(
+            coverage_rows(self.villages, BEGINNING), batch_size=1000
+        )
         town = [v for v in self.village_by_commune[COMMUNES[0].name] if id(v) not in self.white]
         near = [
             v
@@ -654,6 +658,9 @@ WORK_PLACES = [
 # Seed 001: commune officials moved to the cells of the villages they live in (184 of them);
 # the demo moves this share of its village-cell officials, in 2016-2019.
 OFFICIALS_MOVED = 0.35
+OFFICIALS_MOVE_NOTE = "Cán bộ xã chuyển về sinh hoạt tại chi bộ nơi cư trú."
+POLICE_MOVE_NOTE = "Chuyển sinh hoạt về Chi bộ Công an xã mới thành lập."
+NEW_CELL_MOVE_NOTE = "Chuyển sinh hoạt về chi bộ mới thành lập của bản."
 ARRIVED_SHARE = 0.08  # district staff who came from another district or province
 PAST_TEMPORARY = 0.012  # young village members away for work, back before the seed's date
 CURRENT_TEMPORARY = 12  # members away at the time the demo is loaded
@@ -672,7 +679,7 @@ class _Movements:
         self.by = builder.by
         self.rng = rng = random.Random(SEED + 2)
         self.members = builder.members
-        self.moved: dict[int, tuple] = {}  # id(member) -> (agency cell, day)
+        self.moved: dict[int, tuple] = {}  # id(member) -> (earlier cell, day, note)
         self.arrived: dict[int, tuple] = {}  # id(member) -> (day, scope, place)
         self.away: dict[int, tuple] = {}  # id(member) -> (out, until, back, place, reason)
         plan_of = {plan.unit.pk: plan for plan in builder.plans}
@@ -699,7 +706,7 @@ class _Movements:
                     days=rng.randint(0, max((date(2019, 12, 31) - start).days, 0))
                 )
                 if member.official_on is None or member.official_on < day:
-                    self.moved[id(member)] = (cell, day)
+                    self.moved[id(member)] = (cell, day, OFFICIALS_MOVE_NOTE)
                     continue
             if (
                 plan.commune is None
@@ -729,15 +736,54 @@ class _Movements:
             if id(member) in self.away:
                 out, until, back, _place, _reason = self.away[id(member)]
                 member.away_since, member.away_until = out, back or until
+        self._arrivals_at_founding(builder, agency)
+
+    def _arrivals_at_founding(self, builder: "_Builder", agency: dict) -> None:
+        """Cells founded later (the commune police cells of 2019-2020, POLICE_CELLS_FROM; a
+        village's new cell): members admitted before met in another cell of their commune (the
+        police in the commune agency's, villagers in the commune's first village cell) and moved
+        on the founding day, by an internal transfer. Those who left the rolls before it existed
+        never belonged to it. No random draw, after all the others: the rest stays as it was."""
+        villages = {}
+        for plan in builder.plans:  # creation order
+            if plan.profile == "village":
+                villages.setdefault(plan.commune, []).append(plan.unit)
+        founded_later = {
+            plan.unit.pk: plan
+            for plan in builder.plans
+            if plan.commune and plan.unit.founded_on and plan.profile != "commune_agency"
+        }
+        for member in self.members:
+            plan = founded_later.get(member.unit.pk)
+            if plan is None or member.admitted_on >= plan.unit.founded_on:
+                continue
+            if id(member) in self.moved or id(member) in self.away:
+                continue  # already came from another cell after the founding
+            founded, police = plan.unit.founded_on, plan.profile == "commune_police"
+            choices = [agency.get(plan.commune)] if police else []
+            choices += villages.get(plan.commune, [])
+            source = next(
+                c
+                for c in choices
+                if c is not None
+                and c.pk != plan.unit.pk
+                and (c.founded_on is None or c.founded_on <= member.admitted_on)
+            )
+            if member.left_on and member.left_on <= founded:
+                member.unit = source
+            else:
+                note = POLICE_MOVE_NOTE if police else NEW_CELL_MOVE_NOTE
+                self.moved[id(member)] = (source, founded, note)
 
     def save(self) -> None:
         placements, events = [], []
+        founding_decisions = random.Random(SEED + 3)  # apart, so the other draws stay the same
         labels = {"work": "Công tác", "study": "Đi học"}
         for member in self.members:
             moved, arrived = self.moved.get(id(member)), self.arrived.get(id(member))
             start = arrived[0] if arrived else member.admitted_on
             if moved:
-                cell, day = moved
+                cell, day, _note = moved
                 placements.append(
                     Placement(member=member, unit=cell, valid_from=start, valid_to=day)
                 )
@@ -758,7 +804,8 @@ class _Movements:
                     event.scope, event.place = self.rng.choice(ELSEWHERE)
                 events.append(event)
             if moved:
-                cell, day = moved
+                cell, day, note = moved
+                draw = self.rng if note == OFFICIALS_MOVE_NOTE else founding_decisions
                 events.append(
                     MembershipEvent(
                         member=member,
@@ -767,8 +814,8 @@ class _Movements:
                         unit=cell,
                         from_unit=cell,
                         to_unit=member.unit,
-                        decision_number=f"{self.rng.randint(10, 250)}-QĐ/ĐU",
-                        note="Cán bộ xã chuyển về sinh hoạt tại chi bộ nơi cư trú.",
+                        decision_number=f"{draw.randint(10, 250)}-QĐ/ĐU",
+                        note=note,
                         created_by=self.by,
                     )
                 )
@@ -969,6 +1016,7 @@ def build_demo(*, meetings: bool = True) -> DemoSummary:
     from units.demo.later import build_later  # it draws on the builder's generators
 
     build_later(province=district.parent, district=district, by=users["quantri"])
+    renew_terms(district.parent, users["quantri"])
     if not meetings:
         summary.seconds = time.perf_counter() - started
         return summary
@@ -1020,8 +1068,86 @@ def appoint_secretaries(district: Unit, by) -> None:
                 member=member,
                 role=OfficerRole.SECRETARY,
                 term=term_of[cell.pk],
-                starts_on=max(starts, member.admitted_on),
+                # Police cells founded during the term have their secretary from their founding.
+                starts_on=max(starts, member.admitted_on, cell.founded_on or starts),
                 is_village_head=head,
+            )
+        )
+    bulk_create_with_history(officers, Officer, default_user=by)
+
+
+TERM_2025 = ("2025-2030", date(2025, 7, 1), date(2030, 6, 30))
+
+
+def renew_terms(province: Unit, by, today: date | None = None) -> None:
+    """The 2020-2025 term ends on 30/06/2025: every officer still in office leaves it that day.
+    Every cell existing since then opens the 2025-2030 term with a secretary: the one of the
+    last term when still in the cell and on the rolls today, otherwise its longest-serving
+    full member placed there on 1/7/2025 and still there today (creation order breaks ties)."""
+    today = today or date.today()
+    _name, _starts, ended = TERM_2020
+    name, starts, ends = TERM_2025
+    if today < starts:
+        return
+    last = list(
+        Officer.objects.filter(
+            unit__path__gte=province.path, unit__path__lt=province.path + PATH_END
+        )
+        .filter(ends_on__isnull=True)
+        .select_related("member")
+        .order_by("pk")
+    )
+    for officer in last:
+        officer.ends_on = ended
+    bulk_update_with_history(last, Officer, ["ends_on"], default_user=by)
+    cells = list(
+        Unit.objects.subtree(province.path)
+        .active()
+        .filter(kind__in=CELL_KINDS)
+        .filter(Q(founded_on__lte=starts) | Q(founded_on__isnull=True))
+        .order_by("pk")  # creation order, whatever the ids
+    )
+    bulk_create_with_history(
+        [Term(unit=c, name=name, starts_on=starts, ends_on=ends) for c in cells],
+        Term,
+        default_user=by,
+    )
+    term_of = {t.unit_id: t for t in Term.objects.filter(unit__in=cells, name=name)}
+    # Full members placed in each cell on the first day of the term and still there today.
+    placed = defaultdict(set)
+    for member_id, unit_id in (
+        Placement.objects.on(starts)
+        .filter(unit__in=cells, member__status=MemberStatus.FULL, member__official_on__lte=starts)
+        .values_list("member_id", "unit_id")
+    ):
+        placed[unit_id].add(member_id)
+    candidates = defaultdict(list)
+    for member in (
+        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL)
+        .order_by("admitted_on", "pk")
+        .only("pk", "unit_id", "admitted_on")
+    ):
+        if member.pk in placed[member.unit_id]:
+            candidates[member.unit_id].append(member)
+    previous = {}
+    for officer in last:
+        if officer.role == OfficerRole.SECRETARY:
+            previous[officer.member_id] = officer
+    officers = []
+    for cell in cells:
+        eligible = candidates.get(cell.pk)
+        if not eligible:
+            continue
+        again = next((m for m in eligible if m.pk in previous), None)
+        member = again or eligible[0]
+        officers.append(
+            Officer(
+                unit=cell,
+                member=member,
+                role=OfficerRole.SECRETARY,
+                term=term_of[cell.pk],
+                starts_on=starts,
+                is_village_head=bool(again and previous[again.pk].is_village_head),
             )
         )
     bulk_create_with_history(officers, Officer, default_user=by)
@@ -1058,6 +1184,7 @@ def replay_reorganisations(district: Unit, users: dict) -> None:
             decision_number="1208-QĐ/HU",
             note="Nghị quyết 04-NQ/TU: mỗi thôn, bản có chi bộ độc lập.",
             by=by,
+            officers_follow=True,
         )
         reorg_rename(
             unit=combined,
@@ -1078,15 +1205,11 @@ def replay_reorganisations(district: Unit, users: dict) -> None:
             note="Chi bộ trực thuộc thẳng Đảng ủy cơ sở.",
             by=by,
         )
-    province = district.parent
     reorg_reform_2025(
         district=district,
         on=date(2025, 7, 1),
         decision_number="2215-QĐ/TU",
         note="QĐ 294-QĐ/TW, QĐ 298-QĐ/TW (2025): kết thúc hoạt động cấp huyện.",
         by=by,
+        move_assignments=True,
     )
-    for assignment in Assignment.objects.filter(unit=district).select_related("user"):
-        user, role = assignment.user, assignment.role
-        assignment_delete(assignment=assignment, by=by)
-        assignment_create(user=user, unit=province, role=role, by=by)

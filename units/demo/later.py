@@ -214,7 +214,9 @@ class _Later:
         members = Member.objects.in_subtree(self.province.path)
         people = {
             m["pk"]: m
-            for m in members.order_by("pk").values("pk", "official_on", "left_on", "ethnicity", "unit_id")
+            for m in members.order_by("pk").values(
+                "pk", "official_on", "left_on", "ethnicity", "unit_id"
+            )
         }
         for p in Placement.objects.filter(member__in=members).values(
             "member_id", "unit_id", "valid_from", "valid_to"
