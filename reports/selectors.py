@@ -43,7 +43,7 @@ from members.rules import add_months as add_months_keep_day
 from reports.models import PERCENT_KINDS, Resolution, Target, TargetKind
 from reports.statistics import exempt_members
 from units.access import check_path, scope_for
-from units.models import CELL_KINDS, PATH_END, Unit, UnitKind, UnitVersion, Village
+from units.models import CELL_KINDS, PATH_END, Unit, UnitKind, UnitVersion, VillageCoverage
 from units.selectors import MIN_FULL_MEMBERS_PER_CELL, Figures
 from units.vietnamese import text_sort_key
 
@@ -315,24 +315,38 @@ class Dashboard:
 # --- Organisation and members --------------------------------------------------------------
 
 
-def _village_rows(commune_ids, cell_ids, days: list[date]) -> list[tuple]:
-    """The villages of the communes, and those the cells cover, each with whether anyone on the
-    rolls lived there on each of `days`: (commune, cell, lived in on day 0, day 1 …). One query.
-    Villages and the cells covering them are today's (villages are not versioned yet)."""
+def _village_rows(commune_ids, cell_ids, days: list[date]) -> list[list[tuple]]:
+    """For each of `days`, the villages of the communes, and those the cells cover, as the dated
+    coverage (units.models.VillageCoverage) stood that day, each as (commune, cell, anyone on
+    the rolls living there that day). One query: the coverages in force on any of the days.
+
+    Not units.selectors.villages_on: a cell's own dashboard needs the villages the cell covers,
+    and the white villages need who lived there each day, in the same query."""
+    per_day = [[] for _ in days]
     if not commune_ids and not cell_ids:
-        return []
+        return per_day
+    in_force = Q(pk__in=[])
+    for d in days:
+        in_force |= Q(valid_from__lte=d) & (Q(valid_to__isnull=True) | Q(valid_to__gt=d))
     # A white village has nobody on the rolls living there: one index probe per village a day.
     lived = {
         f"lived_{i}": Exists(
-            Member.objects.filter(_on_rolls(d, ""), residence_village_id=OuterRef("pk"))
+            Member.objects.filter(_on_rolls(d, ""), residence_village_id=OuterRef("village_id"))
         )
         for i, d in enumerate(days)
     }
-    return list(
-        Village.objects.filter(Q(commune_id__in=commune_ids) | Q(cell_id__in=cell_ids))
+    rows = (
+        VillageCoverage.objects.filter(Q(commune_id__in=commune_ids) | Q(cell_id__in=cell_ids))
+        .filter(in_force)
         .annotate(**lived)
-        .values_list("commune_id", "cell_id", *lived)
+        .values_list("valid_from", "valid_to", "commune_id", "cell_id", *lived)
+        .order_by()
     )
+    for valid_from, valid_to, commune_id, cell_id, *flags in rows:
+        for i, d in enumerate(days):
+            if valid_from <= d and (valid_to is None or d < valid_to):
+                per_day[i].append((commune_id, cell_id, flags[i]))
+    return per_day
 
 
 def _village_holder(commune_id, cell_id, communes: set[int], cells: set[int]):
@@ -343,7 +357,8 @@ def _village_holder(commune_id, cell_id, communes: set[int], cells: set[int]):
 
 
 def _organisation(units, per_unit: dict, villages: list[tuple]):
-    """Figures each unit holds by itself on the day: its kind, its members, its villages."""
+    """Figures each unit holds by itself on the day: its kind, its members, its villages (the
+    day's village rows of `_village_rows`)."""
     own = defaultdict(Figures)
     for unit in units:
         f = own[unit.pk]
@@ -362,7 +377,7 @@ def _organisation(units, per_unit: dict, villages: list[tuple]):
     communes = {u.pk for u in units if u.kind == UnitKind.COMMUNE}
     cells = {u.pk for u in units if u.kind in CELL_KINDS}
     per_cell = _cell_coverage(villages)
-    for commune_id, cell_id, residents, *_later in villages:
+    for commune_id, cell_id, lived in villages:
         holder = _village_holder(commune_id, cell_id, communes, cells)
         if holder is None:
             continue
@@ -374,7 +389,7 @@ def _organisation(units, per_unit: dict, villages: list[tuple]):
             f.villages_own_cell += 1
         else:
             f.villages_combined_cell += 1
-        if not residents:
+        if not lived:
             f.white_villages += 1
     for cell_id, n in per_cell.items():
         if cell_id in cells:
@@ -392,25 +407,25 @@ def _organisation(units, per_unit: dict, villages: list[tuple]):
 def _cell_coverage(villages: list[tuple]) -> dict:
     """How many villages each cell covers (1: the village's own cell; more: a combined cell)."""
     per_cell = defaultdict(int)
-    for _commune, cell_id, *_lived in villages:
+    for _commune, cell_id, _lived in villages:
         if cell_id:
             per_cell[cell_id] += 1
     return per_cell
 
 
-def _village_levels(villages: list[tuple], versions, index: int, top: Unit) -> tuple:
+def _village_levels(villages: list[tuple], versions, top: Unit) -> tuple:
     """(% of villages with their own cell, white villages) of the subtree as it stood in
-    `versions`, residents as of the `index`-th day of the village rows."""
+    `versions`, from the village rows of the same day (coverage and residents of that day)."""
     communes = {v.unit_id for v in versions if v.kind == UnitKind.COMMUNE}
     cells = {top.pk} if top.kind in CELL_KINDS else set()
     per_cell = _cell_coverage(villages)
     total = own = white = 0
-    for commune_id, cell_id, *lived in villages:
+    for commune_id, cell_id, lived in villages:
         if _village_holder(commune_id, cell_id, communes, cells) is None:
             continue
         total += 1
         own += cell_id is not None and per_cell[cell_id] == 1
-        white += not lived[index]
+        white += not lived
     if not total:
         return None, None
     return 100 * own / total, white
@@ -863,8 +878,8 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
     rows = _placements(history, flows, day, board.last_year_day, years)
     departures = _departures(history, flows, day, board.last_year_day)
     per_unit = {pk: _member_figures(row, "now_", bands=True) for pk, row in rows.items()}
-    # Villages: those of the day's communes (a cell's own dashboard: those it covers), and of
-    # the communes of the days the village targets' trends start from.
+    # Villages as the dated coverage stood: those of the day's communes (a cell's own
+    # dashboard: those it covers), and those of the days the village targets' trends start from.
     village_days = [day] + sorted(
         {
             d
@@ -876,7 +891,7 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
         v.unit_id for d in village_days for v in history.on(d) if v.kind == UnitKind.COMMUNE
     }
     villages = _village_rows(communes, {top.pk} if top.kind in CELL_KINDS else set(), village_days)
-    own = _organisation(units, per_unit, villages)
+    own = _organisation(units, per_unit, villages[0])
     for cell in cells:
         if cell.pk in per_unit:
             board.members.add(per_unit[cell.pk])
@@ -1002,8 +1017,10 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
             if kind == TargetKind.MONTHLY_MEETINGS:
                 figure = _monthly_share_on(history, monthly, base_day)
             else:
+                # The coverage and the residents of that day: the trend of a split or a
+                # founding of cells, not only of the communes that came and went.
                 own_ratio, white = _village_levels(
-                    villages, history.on(base_day), village_days.index(base_day), top
+                    villages[village_days.index(base_day)], history.on(base_day), top
                 )
                 figure = white if kind == TargetKind.NO_WHITE_VILLAGE else own_ratio
             if figure is not None:

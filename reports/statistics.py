@@ -609,6 +609,8 @@ def grassroots_with_admissions(*, user, unit: Unit, period: Period, report=None)
 # Biểu 5's "loại hình cơ sở" from what the unit record holds: communes by the word in their name
 # (xã, phường, thị trấn), other grassroots organisations by their category.
 CATEGORY_TYPES = {
+    UnitCategory.PARTY_AGENCY: "party_agency",  # row 4: Party, Front and mass organisations
+    UnitCategory.MASS_ORGANISATION: "party_agency",
     UnitCategory.AGENCY: "state_agency",
     UnitCategory.SCHOOL: "public_service",
     UnitCategory.MILITARY: "army",
@@ -672,7 +674,9 @@ def organisations(*, user, unit: Unit, day: date) -> OrganisationReport | None:
     """Biểu 5 and the organisation figures of the unit's subtree as it stood on `day`: the
     units.selectors tree (grassroots organisations, cells, villages, own and combined cells,
     white villages, members) and the grassroots organisations by type. None if the unit did
-    not exist on `day`. Villages are today's (they are not versioned)."""
+    not exist on `day`. Villages, their communes and the cells covering them are those of the
+    dated coverage on `day` (units.models.VillageCoverage), white villages by who was on the
+    rolls then."""
     check_path(user, unit.path)
     node = unit_node(user=user, unit=unit, as_of=day)
     if node is None:

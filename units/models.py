@@ -68,6 +68,9 @@ class UnitCategory(models.TextChoices):
     POLICE = "police", _("police")
     MILITARY = "military", _("military")
     AGENCY = "agency", _("agency")
+    # Biểu 5-BTCTW tells these agencies (row 4) from state agencies (AGENCY, row 5).
+    PARTY_AGENCY = "party_agency", _("Party agency")
+    MASS_ORGANISATION = "mass_organisation", _("Fatherland Front and mass organisations")
     ENTERPRISE = "enterprise", _("enterprise")
     OTHER = "other", _("other")
 

@@ -24,15 +24,14 @@ TITLE = "TỔ CHỨC ĐẢNG VÀ ĐẢNG VIÊN TRONG CÁC LOẠI HÌNH CƠ SỞ"
 CODE = "Biểu số 5-BTCTW"
 
 # (label as the form prints it, style, the types it sums, or NOT_RECORDED). Types come from
-# reports.statistics.grassroots_type: communes by their name, the others by their category;
-# schools count as public service units. units.models.UnitCategory has one category for all
-# agencies, so Party, Front and mass-organisation agencies (row 4) cannot be told from state
-# agencies: every agency counts in row 5, and the sheet says so.
+# reports.statistics.grassroots_type: communes by their name, the others by their category
+# (Party agencies and the Front's and mass organisations' in row 4, state agencies in row 5);
+# schools count as public service units.
 ROWS = [
     ("1. Xã", "", ["commune"]),
     ("2. Phường", "", ["ward"]),
     ("3. Thị trấn", "", ["township"]),
-    ("4. Cơ quan Đảng, MTTQ, đoàn thể CT-XH", "", NOT_RECORDED),
+    ("4. Cơ quan Đảng, MTTQ, đoàn thể CT-XH", "", ["party_agency"]),
     ("5. Cơ quan Nhà nước", "", ["state_agency"]),
     ("6. Đơn vị sự nghiệp, gồm:", "", ["public_service"]),
     ("a) Công lập", "italic", ["public_service"]),
@@ -95,12 +94,6 @@ def _form_sheet(workbook, report, unit, period, today):
         sheet.data([sheet.cell(label, styles[style])], values)
     sheet.data([sheet.cell("Cộng (1+….+11)", "label_bold")], _type_values(report.total), bold=True)
     sheet.note(not_recorded_note())
-    sheet.note(
-        _(
-            "Row 5 counts every agency: the unit records do not yet tell Party, Front and "
-            "mass-organisation agencies (row 4) from state agencies."
-        )
-    )
     sheet.footer(unit, today=today)
 
 
@@ -167,7 +160,6 @@ def _per_unit_sheet(workbook, report, unit, period, today):
     )
     for number, child in enumerate(node.children, start=1):
         sheet.data([sheet.cell(number, "label"), sheet.text(child.unit.name)], _unit_values(child))
-    sheet.note(_("Villages and the cells covering them are shown as they are today."))
     sheet.footer(unit, today=today)
 
 

@@ -1,5 +1,6 @@
-"""The leaders' dashboard: the seed district's figures, drill-down, figures as of any date,
-meetings from rollups, scope, and a fixed number of queries whatever the size of the tree."""
+"""The leaders' dashboard: drill-down, figures as of any date, meetings from rollups, scope, and
+a fixed number of queries whatever the size of the tree (the seed district's figures:
+test_demo_figures.py)."""
 
 import re
 from datetime import date
@@ -7,8 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 
 from meetings.models import AttendanceStatus
@@ -44,43 +43,6 @@ def figures(response) -> dict:
 def dashboard(client, unit, as_of: date | None = None):
     url = reverse("report_dashboard", args=[unit.pk])
     return client.get(url + (f"?as_of={as_of:%d/%m/%Y}" if as_of else ""))
-
-
-# --- The seed district (Sìn Hồ, 26/10/2020) -------------------------------------------------
-
-
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", without_meetings=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_demo_district_dashboard_shows_the_published_figures_and_drills_down_to_pa_tan(
-    demo, client
-):
-    client.force_login(User.objects.get(username="lanhdao"))
-    district = Unit.objects.get(kind=UnitKind.DISTRICT)
-    pa_tan = Unit.objects.get(name="Đảng bộ xã Pa Tần")
-
-    response = dashboard(client, district, date(2020, 10, 26))
-    shown = figures(response)
-    drill = reverse("report_dashboard", args=[pa_tan.pk]) + "?as_of=26/10/2020"
-    pa_tan_shown = figures(client.get(drill))
-
-    assert (shown["grassroots"], shown["communes"], shown["sub_cells"], shown["members"]) == (
-        "55",
-        "22",
-        "310",
-        "3.882",
-    )
-    assert drill in response.content.decode()
-    # Alerts of that day: probations ending in November 2020, cells of the district then.
-    assert int(shown["probation_due_soon"]) > 0
-    assert 'data-alert="missed"' in response.content.decode()
-    assert (pa_tan_shown["sub_cells"], pa_tan_shown["members"], pa_tan_shown["small_cells"]) == (
-        "18",
-        "170",
-        "0",
-    )
 
 
 # --- As of any date: a commune moves on 31/12/2019, members transfer --------------------------

@@ -6,6 +6,8 @@ transfer in from another province to B1, a transfer out to another district from
 moves between cells (A1 → A2 inside commune A, A1 → B1 across communes).
 `build_year_2025_with_move` adds a reorganisation: commune B passes to district D2 on
 01/09/2025, with a death in B1 before the move, and a removal and an admission after it.
+`build_split` gives commune A four villages, three of them under a combined cell that is split
+on 15/03/2024, and a white village until its first member is admitted on 01/06/2024.
 """
 
 from datetime import date
@@ -14,9 +16,9 @@ from types import SimpleNamespace
 from members.choices import EventKind, MemberStatus, Occupation, Sex, TransferScope
 from members.models import Member, MembershipEvent, Placement
 from reports.statistics import Period
-from tests.factories import MemberFactory, UnitFactory
+from tests.factories import MemberFactory, UnitFactory, VillageFactory
 from units.models import Unit, UnitKind
-from units.reorganisation import reorg_move
+from units.reorganisation import SplitPart, reorg_move, reorg_split
 
 YEAR_2025 = Period(date(2025, 1, 1), date(2025, 12, 31))
 LONG_AGO = date(2000, 5, 19)
@@ -141,3 +143,46 @@ def build_year_2025_with_move(tree, by):
     )
     event(new, EventKind.ADMITTED, date(2025, 11, 1))
     return year
+
+
+SPLIT_2024 = date(2024, 3, 15)
+FIRST_IN_HUOI_MI = date(2024, 6, 1)
+
+
+def build_split(tree, by):
+    """Commune A: Bản Mển, Nậm Chim and Co Đứa under A1 (a combined cell), Huổi Mí under A2 (its
+    own cell), one member of A1 living in each of the three; commune B: Nậm Chua under B1. On
+    15/03/2024 A1 is split: Nậm Chim and Co Đứa get their own cells, A1 keeps Bản Mển. Huổi Mí
+    has nobody on the rolls living there until its first member is admitted on 01/06/2024.
+
+    Commune A: 4 villages; 1 with its own cell (25%) and 1 combined cell until 14/03/2024, 4
+    (100%) and none from 15/03/2024; 1 white village until 31/05/2024, none from 01/06/2024."""
+    a1_villages = [
+        VillageFactory(commune=tree.commune_a, name=name, cell=tree.cell_a1)
+        for name in ("Bản Mển", "Bản Nậm Chim", "Bản Co Đứa")
+    ]
+    huoi_mi = VillageFactory(commune=tree.commune_a, name="Bản Huổi Mí", cell=tree.cell_a2)
+    nam_chua = VillageFactory(commune=tree.commune_b, name="Bản Nậm Chua", cell=tree.cell_b1)
+    for village in a1_villages:
+        MemberFactory(
+            unit=tree.cell_a1, residence_village=village, admitted_on=LONG_AGO, birth_date=BORN
+        )
+    MemberFactory(unit=tree.cell_b1, residence_village=nam_chua, admitted_on=LONG_AGO)
+    reorg_split(
+        cell=Unit.objects.get(pk=tree.cell_a1.pk),
+        parts=[
+            SplitPart("Chi bộ bản Nậm Chim", [a1_villages[1]]),
+            SplitPart("Chi bộ bản Co Đứa", [a1_villages[2]]),
+        ],
+        on=SPLIT_2024,
+        decision_number="215-QĐ/HU",
+        by=by,
+    )
+    MemberFactory(
+        unit=tree.cell_a2,
+        residence_village=huoi_mi,
+        probationary=True,
+        admitted_on=FIRST_IN_HUOI_MI,
+        birth_date=date(1999, 4, 2),
+    )
+    return SimpleNamespace(tree=tree, huoi_mi=huoi_mi)

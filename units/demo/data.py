@@ -653,7 +653,7 @@ BASE_COMMITTEES = (
     OrgSpec(
         "Đảng bộ Cơ quan Đảng huyện",
         "SHO-CQD",
-        CAT.AGENCY,
+        CAT.PARTY_AGENCY,
         "civil",
         cells=(
             ("Chi bộ Văn phòng Huyện ủy", 12), ("Chi bộ Ban Tổ chức Huyện ủy", 9),
@@ -664,7 +664,7 @@ BASE_COMMITTEES = (
     OrgSpec(
         "Đảng bộ Cơ quan Mặt trận và các đoàn thể huyện",
         "SHO-MTDT",
-        CAT.AGENCY,
+        CAT.MASS_ORGANISATION,
         "civil",
         cells=(
             ("Chi bộ Ủy ban Mặt trận Tổ quốc huyện", 9),
@@ -719,7 +719,7 @@ BASE_CELLS = (
     ),
     OrgSpec("Chi bộ Trung tâm Dịch vụ nông nghiệp huyện", "SHO-DVNN", CAT.AGENCY, "public", 12),
     OrgSpec("Chi bộ Ban Quản lý dự án đầu tư xây dựng huyện", "SHO-QLDA", CAT.AGENCY, "public", 8),
-    OrgSpec("Chi bộ Trung tâm Bồi dưỡng chính trị huyện", "SHO-BDCT", CAT.AGENCY, "civil", 6),
+    OrgSpec("Chi bộ Trung tâm Bồi dưỡng chính trị huyện", "SHO-BDCT", CAT.PARTY_AGENCY, "civil", 6),
     OrgSpec(
         "Chi bộ Chi nhánh Văn phòng Đăng ký đất đai huyện", "SHO-DKDD", CAT.AGENCY, "public", 5
     ),
