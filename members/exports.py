@@ -7,7 +7,6 @@ in ~16 s at ~30 MB). Text that a spreadsheet would run as a formula is neutralis
 import io
 from datetime import date
 
-from django.db.models import Prefetch
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,8 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from members.choices import EventKind
-from members.models import Member, MembershipEvent
+from members.models import Member
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -54,32 +52,6 @@ LIST_COLUMNS = [
 ]
 
 
-def _last(member: Member, kinds) -> MembershipEvent | None:
-    """The member's latest event of these kinds, from the prefetched `register_events`."""
-    found = [e for e in getattr(member, "register_events", ()) if e.kind in kinds]
-    return found[-1] if found else None
-
-
-TRANSFERS_IN = (EventKind.TRANSFER_IN, EventKind.TRANSFER_INTERNAL)
-TRANSFERS_OUT = (EventKind.TRANSFER_OUT,)
-
-
-def _transfer_in_place(member: Member) -> str:
-    event = _last(member, TRANSFERS_IN)
-    if event is None:
-        return ""
-    if event.kind == EventKind.TRANSFER_INTERNAL:
-        return event.from_unit.display_name if event.from_unit else ""
-    return f"{event.place} ({event.get_scope_display()})" if event.scope else event.place
-
-
-def _transfer_out_place(member: Member) -> str:
-    event = _last(member, TRANSFERS_OUT)
-    if event is None:
-        return ""
-    return f"{event.place} ({event.get_scope_display()})" if event.scope else event.place
-
-
 def _on(event):
     return event.on if event is not None else None
 
@@ -91,18 +63,9 @@ def _register_notes(member: Member) -> str:
     return "; ".join(str(n) for n in notes)
 
 
-def register_queryset(members):
-    """The register's members with the transfers its columns read, in one more query."""
-    events = (
-        MembershipEvent.objects.filter(kind__in=TRANSFERS_IN + TRANSFERS_OUT)
-        .select_related("from_unit")
-        .order_by("on", "id")
-    )
-    return members.prefetch_related(Prefetch("events", queryset=events, to_attr="register_events"))
-
-
-# Sổ danh sách đảng viên (form 7-HSĐV): the columns GLOSSARY.md lists. Transfers in and out
-# are the latest of each, from the membership events (register_queryset).
+# Sổ danh sách đảng viên (form 7-HSĐV): the columns GLOSSARY.md lists, for members as
+# members.selectors.with_register_moves gives them: their cell in the unit's subtree, and the
+# latest transfer into and out of the subtree (from another cell of the tree or outside it).
 REGISTER_COLUMNS = [
     (lambda: _("No."), 6, None),
     (lambda: _label("full_name"), 28, lambda m: m.full_name),
@@ -116,17 +79,17 @@ REGISTER_COLUMNS = [
     (lambda: _label("qualification"), 18, lambda m: capfirst(_display(m, "qualification"))),
     (lambda: _label("theory_level"), 18, lambda m: capfirst(_display(m, "theory_level"))),
     (lambda: _label("occupation"), 18, lambda m: capfirst(_display(m, "occupation"))),
-    (lambda: _label("unit"), 30, lambda m: m.unit.display_name),
+    (lambda: _label("unit"), 30, lambda m: m.register_cell.display_name),
     (lambda: _label("admitted_on"), 12, lambda m: m.admitted_on),
     (lambda: _label("ceremony_on"), 12, lambda m: m.ceremony_on),
     (lambda: _label("official_on"), 12, lambda m: m.official_on),
     (lambda: _label("card_number"), 14, lambda m: m.card_number),
     (lambda: _label("cv_number"), 12, lambda m: m.cv_number),
     (lambda: _label("badge_number"), 12, lambda m: m.badge_number),
-    (lambda: _("transferred in on"), 12, lambda m: _on(_last(m, TRANSFERS_IN))),
-    (lambda: _("transferred in from"), 30, _transfer_in_place),
-    (lambda: _("transferred out on"), 12, lambda m: _on(_last(m, TRANSFERS_OUT))),
-    (lambda: _("transferred out to"), 30, _transfer_out_place),
+    (lambda: _("transferred in on"), 12, lambda m: _on(m.transfer_in)),
+    (lambda: _("transferred in from"), 30, lambda m: m.transfer_in and m.transfer_in.origin),
+    (lambda: _("transferred out on"), 12, lambda m: _on(m.transfer_out)),
+    (lambda: _("transferred out to"), 30, lambda m: m.transfer_out and m.transfer_out.destination),
     (lambda: _label("left_on"), 12, lambda m: m.left_on),
     (
         lambda: _("form of leaving"),
@@ -138,7 +101,8 @@ REGISTER_COLUMNS = [
 
 
 def write_members(members, columns, *, title: str) -> bytes:
-    """A one-sheet workbook: bold frozen header, one row per member, dates as real dates."""
+    """A one-sheet workbook: bold frozen header, one row per member (of a queryset, read in
+    chunks, or of any iterable), dates as real dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
@@ -151,7 +115,8 @@ def write_members(members, columns, *, title: str) -> bytes:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for number, member in enumerate(members.iterator(chunk_size=2000), start=1):
+    rows = members.iterator(chunk_size=2000) if hasattr(members, "iterator") else members
+    for number, member in enumerate(rows, start=1):
         row = []
         for _label_of, _width, value_of in columns:
             value = number if value_of is None else value_of(member)

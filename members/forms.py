@@ -143,6 +143,15 @@ class MemberForm(FieldsetsMixin, NormalizedFormMixin, BootstrapFormMixin, forms.
 # --- Membership events -------------------------------------------------------------------------
 
 
+def editable_cells(user):
+    """The open cells the user may edit, in tree order: where a member may be moved to."""
+    return (
+        Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
+        .active()
+        .order_by("path")
+    )
+
+
 class EventForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
     """What every event carries: its date, decision number and a note."""
 
@@ -170,11 +179,7 @@ class EventForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
         }
 
     def editable_cells(self):
-        return (
-            Unit.objects.filter(scope_for(self.user).editable_q("path"), kind__in=CELL_KINDS)
-            .active()
-            .order_by("path")
-        )
+        return editable_cells(self.user)
 
 
 class TransferForm(EventForm):
@@ -295,3 +300,31 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         self.fields["unit"].queryset = cells
         if cells.count() == 1:
             self.fields["unit"].initial = cells.first()
+
+
+class RegisterPeriodForm(forms.Form):
+    """The period of a member register (dd/mm/yyyy; all time when empty)."""
+
+    start = forms.DateField(label=_("from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("to"), required=False, widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The end of the period comes after its start."))
+        return cleaned
+
+
+class StandingForm(forms.Form):
+    """The day a member's page shows the member's status and cell on (`?as_of=dd/mm/yyyy`)."""
+
+    as_of = forms.DateField(label=_("as of"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].widget.attrs["class"] = "form-control form-control-sm"
+
+    @property
+    def day(self):
+        return self.cleaned_data.get("as_of") if self.is_valid() else None

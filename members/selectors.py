@@ -3,14 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from members.choices import EXIT_STATUSES, EventKind, MemberStatus
 from members.models import ImportBatch, Member, MembershipEvent, Placement
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, add_months, probation_ends
-from units.access import check_path
+from units.access import check_path, scope_for
+from units.models import PATH_END
 
 
 def member_list(*, user):
@@ -78,6 +79,88 @@ def probation_due(*, user, unit, today: date) -> dict:
             continue
         result["overdue" if member.due_on < today else "due_soon"].append(member)
     return result
+
+
+# --- Member register -------------------------------------------------------------------------
+
+REGISTER_TRANSFERS = (EventKind.TRANSFER_IN, EventKind.TRANSFER_OUT, EventKind.TRANSFER_INTERNAL)
+
+
+def register_members(*, user, unit, start: date | None = None, end: date | None = None):
+    """Sổ danh sách đảng viên (form 7-HSĐV) of a unit's subtree: every member on its rolls at
+    any time in the period (all time by default), those since transferred elsewhere included,
+    in the order of the cell they were last in here, then by name.
+
+    Read through placements, so a member who moved out of a cell stays in that cell's register.
+    `with_register_moves` gives each member its cell here and its transfers in and out.
+    """
+    scope = scope_for(user)
+    subtree = Q(unit__path__gte=unit.path, unit__path__lt=unit.path + PATH_END)
+    placed = Placement.objects.filter(subtree, scope.visible_q("unit__path"))
+    if end is not None:
+        placed = placed.filter(valid_from__lte=end)
+    if start is not None:
+        placed = placed.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    # A record without placements (none is written so today) shows in its cell.
+    unplaced = (
+        subtree
+        & scope.visible_q("unit__path")
+        & ~Q(Exists(Placement.objects.filter(member=OuterRef("pk"))))
+    )
+    if end is not None:
+        unplaced &= Q(admitted_on__lte=end)
+    if start is not None:
+        unplaced &= Q(left_on__isnull=True) | Q(left_on__gte=start)
+    last_here = (
+        Placement.objects.filter(subtree, member=OuterRef("pk"))
+        .order_by("-valid_from", "-id")
+        .values("unit__path")[:1]
+    )
+    members = (
+        Member.objects.filter(Q(pk__in=placed.values("member_id")) | unplaced)
+        .annotate(register_path=Coalesce(Subquery(last_here), "unit__path"))
+        .select_related("unit")
+        .order_by("register_path", "sort_key", "id")
+    )
+    events = (
+        MembershipEvent.objects.filter(kind__in=REGISTER_TRANSFERS)
+        .select_related("unit", "from_unit", "to_unit")
+        .order_by("on", "id")
+    )
+    placements = Placement.objects.filter(subtree).select_related("unit").order_by("valid_from")
+    return members.prefetch_related(
+        Prefetch("events", queryset=events, to_attr="register_events"),
+        Prefetch("placements", queryset=placements, to_attr="register_placements"),
+    )
+
+
+def with_register_moves(members, *, unit, start: date | None = None, end: date | None = None):
+    """Yield register_members' members with `register_cell` (their last cell in the subtree)
+    and `transfer_in` / `transfer_out` (the latest transfer into / out of the subtree in the
+    period: an event, with `origin` and `destination`, or None)."""
+
+    def inside(cell) -> bool:
+        return cell is not None and unit.path <= cell.path < unit.path + PATH_END
+
+    for member in members.iterator(chunk_size=2000):
+        here = member.register_placements
+        member.register_cell = here[-1].unit if here else member.unit
+        member.transfer_in = member.transfer_out = None
+        for event in member.register_events:
+            if (start and event.on < start) or (end and event.on > end):
+                continue
+            event.origin, event.destination = _route(event)
+            if event.kind == EventKind.TRANSFER_IN and inside(event.to_unit or event.unit):
+                member.transfer_in = event
+            elif event.kind == EventKind.TRANSFER_OUT and inside(event.from_unit or event.unit):
+                member.transfer_out = event
+            elif event.kind == EventKind.TRANSFER_INTERNAL:
+                into, out_of = inside(event.to_unit), inside(event.from_unit)
+                if into and not out_of:
+                    member.transfer_in = event
+                elif out_of and not into:
+                    member.transfer_out = event
+        yield member
 
 
 # --- Membership events -----------------------------------------------------------------------
@@ -157,6 +240,9 @@ class Standing:
     @property
     def on_rolls(self) -> bool:
         return self.status in (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+
+    def get_status_display(self) -> str:
+        return str(MemberStatus(self.status).label) if self.status else ""
 
 
 def member_standing_on(member, day: date, events=None) -> Standing:

@@ -8,14 +8,14 @@ event with its decision and author, in one transaction.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from members import bulk
 from members.choices import (
-    ACTIVE_STATUSES,
     EXIT_STATUSES,
     EventKind,
     MemberStatus,
@@ -58,28 +58,56 @@ def _locked(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
 
 
+def _date_problem(member: Member, on: date, *, last, since: date | None = None) -> str | None:
+    """Why `on` cannot be an event's date (None when it can): in the future, before the
+    admission (or `since`), or before the member's `last` event."""
+    if on > timezone.localdate():
+        return _("This date is in the future.")
+    start = since or member.admitted_on
+    if on < start:
+        return _("This date is before the member's admission (%(day)s).") % {"day": _day(start)}
+    if last is not None and on < last.on:
+        return _("This date is before the member's last event (%(event)s, %(day)s).") % {
+            "event": last.get_kind_display(),
+            "day": _day(last.on),
+        }
+    return None
+
+
+def _last_event(member: Member) -> MembershipEvent | None:
+    return member.events.order_by("-on", "-id").first() if member.pk else None
+
+
 def _check_on(member: Member, on: date | None, *, since: date | None = None) -> None:
     """An event's date: not in the future, not before the admission nor the last event."""
     if on is None:
         raise ValidationError({"on": _("Give the date.")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("This date is in the future.")})
-    start = since or member.admitted_on
-    if on < start:
-        raise ValidationError(
-            {
-                "on": _("This date is before the member's admission (%(day)s).")
-                % {"day": _day(start)}
-            }
-        )
-    last = member.events.order_by("-on", "-id").first() if member.pk else None
-    if last is not None and on < last.on:
-        raise ValidationError(
-            {
-                "on": _("This date is before the member's last event (%(event)s, %(day)s).")
-                % {"event": last.get_kind_display(), "day": _day(last.on)}
-            }
-        )
+    problem = _date_problem(member, on, last=_last_event(member), since=since)
+    if problem:
+        raise ValidationError({"on": problem})
+
+
+def recognition_problem(
+    member: Member, on: date, *, last, probation_from: date | None = None
+) -> str | None:
+    """Why `member` cannot be recognised as a full member on `on` (None when it can): the
+    rules member_recognise applies, for callers that check many members at once (the import),
+    given the member's `last` event. `probation_from`: the ceremony date about to be recorded.
+    """
+    if not member.is_active:
+        return _("This member is no longer on the rolls.")
+    if member.status != MemberStatus.PROBATIONARY:
+        return _("Only a probationary member can be recognised as a full member.")
+    problem = _date_problem(member, on, last=last)
+    if problem:
+        return problem
+    # HD 12-HD/BTCTW (2022): recognition takes effect when 12 months from the ceremony end.
+    ends = probation_ends(probation_from or member.ceremony_on or member.admitted_on)
+    if on < ends:
+        return _("Probation ends on %(day)s: recognition cannot come earlier.") % {
+            "day": _day(ends)
+        }
+    return None
 
 
 def _require_active(member: Member) -> None:
@@ -164,51 +192,10 @@ def entry_events(member: Member, *, by) -> list[MembershipEvent]:
 
 
 def events_bulk_create(events: list[MembershipEvent], *, by) -> int:
-    """Write many events with their history rows in a few statements (imports, the demo).
-
-    bulk_create_with_history builds two model objects per event (~5 s for the 20,000 events of
-    a 10,000-member import, half the import's budget); here the rows go in one executemany and
-    their history rows are copied from them by INSERT … SELECT, with the same author and time.
-    """
-    if not events:
-        return 0
-    now = timezone.now()
-    fields = [f for f in MembershipEvent._meta.concrete_fields if not f.primary_key]
-    for event in events:
-        event.created_at = now
-    db = transaction.get_connection()
-    # Only dates need the backend's conversion; text, numbers and ids go in as they are.
-    dated = {f.attname for f in fields if isinstance(f, models.DateField)}
-    rows = [
-        [
-            f.get_db_prep_save(getattr(event, f.attname), db)
-            if f.attname in dated
-            else getattr(event, f.attname)
-            for f in fields
-        ]
-        for event in events
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    table = quote(MembershipEvent._meta.db_table)
-    history = quote(MembershipEvent.history.model._meta.db_table)
-    stamp = fields[[f.name for f in fields].index("created_at")].get_db_prep_save(now, connection)
-    member_ids = sorted({event.member_id for event in events})
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows
-        )
-        for start in range(0, len(member_ids), 2000):
-            chunk = member_ids[start : start + 2000]
-            cursor.execute(
-                f"INSERT INTO {history} ({quote('id')}, {columns}, {quote('history_date')}, "
-                f"{quote('history_change_reason')}, {quote('history_type')}, "
-                f"{quote('history_user_id')}) "
-                f"SELECT {quote('id')}, {columns}, %s, NULL, '+', %s FROM {table} "
-                f"WHERE {quote('created_at')} = %s "
-                f"AND {quote('member_id')} IN ({', '.join(['%s'] * len(chunk))})",
-                [stamp, by.pk if by else None, stamp, *chunk],
-            )
+    """Write many events with their history rows in a few statements (imports, the demo):
+    bulk_create_with_history took ~5 s for the 20,000 events of a 10,000-member import, half
+    the import's budget (members.bulk)."""
+    bulk.insert_with_history(MembershipEvent, events, by=by)
     return len(events)
 
 
@@ -233,16 +220,30 @@ def member_update(*, member: Member, by, moved_on: date | None = None, **fields)
     """Change a member's record; a change of cell needs edit rights on both cells.
 
     A change of cell is placed on `moved_on` (today by default), so counts as of an earlier day
-    still find the member in the old cell, and recorded as a transfer between cells.
+    still find the member in the old cell, and recorded as a transfer between cells. The dates
+    that events record stay in step with them: a corrected admission date moves the admission
+    (event and first placement) and must come before every later event; a first full-membership
+    date is a recognition, under member_recognise's rules.
     """
     member = _locked(member)
     _require_edit(by, member.unit)
     old_unit, old_admitted, old_official = member.unit, member.admitted_on, member.official_on
+    old_status = member.status
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit.pk != member.unit_id:
         _require_edit(by, new_unit)
     for name, value in fields.items():
         setattr(member, name, value)
+    placements = list(member.placements.order_by("valid_from", "id"))
+    # The admission's placement starts on the admission date (not so for a member transferred
+    # in from outside, placed from the transfer): it moves with a corrected date.
+    admission_placement = next((p for p in placements if p.valid_from == old_admitted), None)
+    if member.admitted_on != old_admitted:
+        _check_admission_date(member, placements, admission_placement)
+    recognised = False
+    if member.official_on != old_official:
+        member.status = old_status
+        recognised = _check_official_date(member, old_official)
     _save(member, by)
     if member.unit_id != old_unit.pk:
         on = moved_on or date.today()
@@ -256,20 +257,91 @@ def member_update(*, member: Member, by, moved_on: date | None = None, **fields)
             from_unit=old_unit,
             to_unit=member.unit,
         )
-    if member.official_on and not old_official:
+    if recognised:
         _record(member, EventKind.RECOGNISED, on=member.official_on, by=by)
+    elif member.official_on != old_official:
+        for event in member.events.filter(kind=EventKind.RECOGNISED, on=old_official):
+            event.on = member.official_on
+            event._history_user = by
+            event.save(update_fields=["on"])
     if member.admitted_on != old_admitted:
-        # A corrected admission date moves the start of the first placement with it, and
-        # the admission event.
-        first = member.placements.order_by("valid_from").first()
-        if first is not None:
-            first.valid_from = member.admitted_on
-            first.save(update_fields=["valid_from"])
+        if admission_placement is not None:
+            admission_placement.valid_from = member.admitted_on
+            admission_placement.save(update_fields=["valid_from"])
         for event in member.events.filter(kind=EventKind.ADMITTED, on=old_admitted):
             event.on = member.admitted_on
             event._history_user = by
             event.save(update_fields=["on"])
     return member
+
+
+def _check_admission_date(member: Member, placements, admission_placement) -> None:
+    """A corrected admission date comes no later than any other event of the member, and
+    leaves every placement starting no earlier than it and ending no earlier than it starts."""
+    admitted = member.admitted_on
+    later = member.events.exclude(kind=EventKind.ADMITTED).order_by("on", "id").first()
+    if later is not None and admitted > later.on:
+        raise ValidationError(
+            {
+                "admitted_on": _(
+                    "The admission date cannot be after the member's event “%(event)s” of %(day)s."
+                )
+                % {"event": later.get_kind_display(), "day": _day(later.on)}
+            }
+        )
+    for placement in placements:
+        if placement is admission_placement:
+            ends = placement.valid_to
+            if ends is None or admitted <= ends:
+                continue
+            day = ends
+        elif admitted <= placement.valid_from:
+            continue
+        else:
+            day = placement.valid_from
+        raise ValidationError(
+            {
+                "admitted_on": _(
+                    "The admission date cannot be after %(day)s, when the member's cell changed."
+                )
+                % {"day": _day(day)}
+            }
+        )
+
+
+def _check_official_date(member: Member, old_official: date | None) -> bool:
+    """A full-membership date set on the record: True when it recognises a probationary member
+    (member_recognise's rules), False when it corrects the date of the recognition event, which
+    stays between the events around it."""
+    new = member.official_on
+    if old_official is None:
+        problem = recognition_problem(member, new, last=_last_event(member))
+        if problem:
+            raise ValidationError({"official_on": problem})
+        member.status = MemberStatus.FULL
+        return True
+    if new is None:
+        raise ValidationError(
+            {"official_on": _("A full member's date of full membership cannot be removed.")}
+        )
+    others = member.events.exclude(kind=EventKind.RECOGNISED, on=old_official).order_by("on", "id")
+    before = others.filter(on__lte=old_official).last()
+    after = others.filter(on__gt=old_official).first()
+    if before is not None and new < before.on:
+        problem = _(
+            "The full-membership date cannot be before the member's event “%(event)s” of %(day)s."
+        )
+        raise ValidationError(
+            {"official_on": problem % {"event": before.get_kind_display(), "day": _day(before.on)}}
+        )
+    if after is not None and new > after.on:
+        problem = _(
+            "The full-membership date cannot be after the member's event “%(event)s” of %(day)s."
+        )
+        raise ValidationError(
+            {"official_on": problem % {"event": after.get_kind_display(), "day": _day(after.on)}}
+        )
+    return False
 
 
 # --- Membership events ---------------------------------------------------------------------
@@ -285,16 +357,11 @@ def member_recognise(
     _require_active(member)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError(_("Only a probationary member can be recognised as a full member."))
-    _check_on(member, on)
-    # HD 12-HD/BTCTW (2022): recognition takes effect when 12 months from the ceremony end.
-    ends = probation_ends(member.ceremony_on or member.admitted_on)
-    if on < ends:
-        raise ValidationError(
-            {
-                "on": _("Probation ends on %(day)s: recognition cannot come earlier.")
-                % {"day": _day(ends)}
-            }
-        )
+    if on is None:
+        raise ValidationError({"on": _("Give the date.")})
+    problem = recognition_problem(member, on, last=_last_event(member))
+    if problem:
+        raise ValidationError({"on": problem})
     member.status, member.official_on = MemberStatus.FULL, on
     _save(member, by)
     return _record(
@@ -650,16 +717,80 @@ def members_move(*, members, to_unit: Unit, on: date, by) -> int:
     return len(members)
 
 
+# --- Excel import ------------------------------------------------------------------------------
+
+
+def import_update_problems(member: Member, changes: dict, *, last) -> dict:
+    """Why an import may not make `changes` to `member`, by field (empty when it may).
+
+    The dates that membership events record change through those events, never silently by an
+    import: the admission date is corrected on the member's page (which moves the admission
+    event), a full member's date stays. A probationary member's first full-membership date is
+    a recognition, accepted under member_recognise's rules (`last`: the member's last event).
+    """
+    problems = {}
+    if "admitted_on" in changes:
+        problems["admitted_on"] = _(
+            "The admission date on record is %(day)s, the date of the event “%(event)s”: "
+            "correct it on the member's page, not by an import."
+        ) % {"day": _day(member.admitted_on), "event": EventKind.ADMITTED.label}
+    if "official_on" in changes:
+        if member.official_on is not None:
+            problems["official_on"] = _(
+                "This member has been a full member since %(day)s (event “%(event)s”): an "
+                "import cannot change that date."
+            ) % {"day": _day(member.official_on), "event": EventKind.RECOGNISED.label}
+        else:
+            problem = recognition_problem(
+                member,
+                changes["official_on"],
+                last=last,
+                probation_from=changes.get("ceremony_on"),
+            )
+            if problem:
+                problems["official_on"] = problem
+    return problems
+
+
+def last_events(member_ids) -> dict[int, MembershipEvent]:
+    """Each member's latest event (by date, then id), for many members in a few queries."""
+    found = {}
+    member_ids = list(member_ids)
+    for start in range(0, len(member_ids), IMPORT_CHUNK):
+        events = (
+            MembershipEvent.objects.filter(member_id__in=member_ids[start : start + IMPORT_CHUNK])
+            .only("member_id", "kind", "on")
+            .order_by("member_id", "-on", "-id")
+        )
+        for event in events:
+            found.setdefault(event.member_id, event)
+    return found
+
+
+IMPORT_CHUNK = 1000  # members per query and per write, and between two progress reports
+
+
 @transaction.atomic
 def members_import(*, batch: ImportBatch, by, progress=None) -> dict:
     """Commit a previewed import: every row or none, with history, in one transaction.
 
-    New members are written in bulk (10,000 rows within the import budget of DESIGN.md); rows
-    that would change nothing write nothing, so importing the same file twice is harmless.
-    `progress(phase, done, total)` hears how far it has got (by default the cache, which the
-    import page polls: the transaction hides it from the database until the end).
+    New members and updates are written in bulk (members.bulk: 10,000 rows within the import
+    budget of DESIGN.md), recognitions with their events; rows that would change nothing write
+    nothing, so importing the same file twice is harmless. Every row was fully validated by the
+    preview: new rows are written as it read them (the database's constraints still hold), an
+    update is validated again when its member's record was saved since. `progress(phase, done,
+    total)` hears how far it has got, writing included (by default the cache, which the import
+    page polls: the transaction hides it from the database until the end).
     """
-    from members.importer import CREATE, DONE, SAVE, UPDATE, ProgressReporter, values_from_json
+    from members.importer import (
+        CREATE,
+        DONE,
+        SAVE,
+        UPDATE,
+        WRITE,
+        ProgressReporter,
+        values_from_json,
+    )
 
     progress = progress or ProgressReporter(by.pk)
 
@@ -671,68 +802,161 @@ def members_import(*, batch: ImportBatch, by, progress=None) -> dict:
     if batch.error_count:
         raise ValidationError(_("Correct the errors in the file and upload it again."))
     _require_edit(by, batch.unit)
+    rows = batch.rows
+    total = len(rows)
+    targets = _import_targets([row["member_id"] for row in rows if row["action"] == UPDATE])
+    recognising = [
+        row["member_id"]
+        for row in rows
+        if row["action"] == UPDATE
+        and row["values"].get("official_on")
+        and row["member_id"] in targets
+        and targets[row["member_id"]].official_on is None
+    ]
+    last = last_events(recognising)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    new = []
-    total = len(batch.rows)
-    for done, row in enumerate(batch.rows, start=1):
+    new, updated, fields, events = [], [], set(), []
+    for done, row in enumerate(rows, start=1):
         progress(SAVE, done, total)
         values = values_from_json(row["values"])
-        status = MemberStatus.FULL if values.get("official_on") else MemberStatus.PROBATIONARY
         try:
             if row["action"] == CREATE:
-                new.append((row["row"], _new_member(batch.unit, status=status, **values)))
+                new.append((row["row"], _new_member(batch.unit, **values)))
                 continue
-            member = Member.objects.select_related("unit").get(pk=row["member_id"])
-            if member.unit_id != batch.unit_id:
-                raise ValidationError(_("This member has moved to another cell."))
-            # A file without the full-membership column leaves the status alone.
-            if member.status in ACTIVE_STATUSES and "official_on" in values:
-                values["status"] = status
-            changes = {k: v for k, v in values.items() if getattr(member, k) != v}
-            if row["action"] == UPDATE and changes:
-                member_update(member=member, by=by, **changes)
-                counts["updated"] += 1
-            else:
+            change = None
+            if row["action"] == UPDATE:
+                member = targets.get(row["member_id"])
+                change = _import_update(
+                    member, values, unit=batch.unit, last=last, by=by, seen=row.get("seen")
+                )
+            if change is None:
                 counts["unchanged"] += 1
-        except (ValidationError, Member.DoesNotExist) as error:
+                continue
+        except ValidationError as error:
             raise _row_error(row["row"], error) from error
-    _check_still_unique(new)
-    members = bulk_create_with_history([m for _row, m in new], Member, default_user=by)
-    Placement.objects.bulk_create(placements_for(members), batch_size=500)
-    events_bulk_create(
-        [event for member in members for event in entry_events(member, by=by)], by=by
-    )
-    counts["created"] = len(members)
+        member, names, event = change
+        updated.append((row["row"], member))
+        fields |= names
+        if event is not None:
+            events.append(event)
+    _check_still_unique(new, updated)
+    to_write = len(new) + len(updated)
+    written = 0
+    progress(WRITE, written, to_write)
+    for chunk in _chunked([m for _row, m in updated]):
+        bulk.update_with_history(Member, chunk, sorted(fields), by=by)
+        written += len(chunk)
+        progress(WRITE, written, to_write)
+    events_bulk_create(events, by=by)  # the recognitions
+    for chunk in _chunked([m for _row, m in new]):
+        bulk.insert_with_history(Member, chunk, by=by)
+        bulk.insert_rows(Placement, placements_for(chunk), returning=False)
+        events_bulk_create([e for member in chunk for e in entry_events(member, by=by)], by=by)
+        written += len(chunk)
+        progress(WRITE, written, to_write)
+    counts["created"], counts["updated"] = len(new), len(updated)
     batch.committed_at = timezone.now()
     batch.save(update_fields=["committed_at"])
     progress(DONE, total, total)
     return counts
 
 
-def _new_member(unit: Unit, **fields) -> Member:
-    """A validated, unsaved member with its derived keys, as Member.save() would write them."""
-    member = Member(unit=unit, **fields)
-    member.normalize_text_fields()
+def _chunked(items: list):
+    for start in range(0, len(items), IMPORT_CHUNK):
+        yield items[start : start + IMPORT_CHUNK]
+
+
+def _import_targets(member_ids: list) -> dict[int, Member]:
+    """The members an import updates, locked until the commit ends."""
+    found = {}
+    for chunk in _chunked(member_ids):
+        for member in Member.objects.select_for_update().filter(pk__in=chunk):
+            found[member.pk] = member
+    return found
+
+
+def _import_update(member: Member | None, values: dict, *, unit: Unit, last: dict, by, seen):
+    """(member with the row's changes, changed fields, recognition event or None), or None
+    when the row changes nothing; ValidationError when the change is not allowed any more.
+
+    The preview checked the change against the record as it was then (`seen`: its last save);
+    a record saved since (an event recorded, an edit) is checked again."""
+    if member is None:
+        raise ValidationError(_("This member is no longer in the database."))
+    if member.unit_id != unit.pk:
+        raise ValidationError(_("This member has moved to another cell."))
+    member.unit = unit  # the record's rules read the cell: no query per member
+    changes = {name: value for name, value in values.items() if getattr(member, name) != value}
+    if not changes:
+        return None
+    checked = bool(seen) and member.updated_at.isoformat() == seen
+    if not checked:
+        problems = import_update_problems(member, changes, last=last.get(member.pk))
+        if problems:
+            raise ValidationError(problems)
+    for name, value in changes.items():
+        setattr(member, name, value)
+    names = set(changes) | {"search_key", "sort_key"}
+    event = None
+    if "official_on" in changes:
+        member.status = MemberStatus.FULL
+        names.add("status")
+        event = MembershipEvent(
+            member=member,
+            kind=EventKind.RECOGNISED,
+            on=member.official_on,
+            unit_id=member.unit_id,
+            created_by=by,
+        )
+    _set_keys(member)
+    if not checked:
+        # The record's rules, and the fields the row changes (the others were valid already);
+        # the cell was checked for the batch, the village is one of its commune's (preview).
+        member.full_clean(
+            exclude=[f.name for f in Member._meta.fields if f.attname not in changes]
+            + ["unit", "residence_village"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    return member, names, event
+
+
+def _set_keys(member: Member) -> None:
+    """The derived columns Member.save() writes (the importer wrote its text normalised)."""
     member.search_key = strip_diacritics(member.full_name)
     member.sort_key = name_sort_key(member.full_name)
-    # Uniqueness is checked for the whole file at once (_check_still_unique), not row by row;
-    # the cell was checked once for the batch, not again for each row.
-    member.full_clean(exclude=["unit"], validate_unique=False, validate_constraints=False)
+
+
+def _new_member(unit: Unit, **fields) -> Member:
+    """An unsaved member of a row the preview validated, with its status and derived keys."""
+    fields.setdefault(
+        "status", MemberStatus.FULL if fields.get("official_on") else MemberStatus.PROBATIONARY
+    )
+    member = Member(unit=unit, **fields)
+    _set_keys(member)
     return member
 
 
-def _check_still_unique(new: list) -> None:
+def _check_still_unique(new: list, updated: list) -> None:
     """Another member may have taken a citizen ID or card number since the preview."""
     for field_name, message in (
         ("citizen_id", _("Another member already has this citizen ID number.")),
         ("card_number", _("Another member already has this party card number.")),
     ):
-        wanted = {getattr(m, field_name): row for row, m in new if getattr(m, field_name)}
-        taken = Member.objects.filter(**{f"{field_name}__in": wanted}).values_list(
-            field_name, flat=True
-        )
-        for value in taken[:1]:
-            raise _row_error(wanted[value], ValidationError(message))
+        wanted = {}
+        for row, member in [*new, *updated]:
+            value = getattr(member, field_name)
+            if value:
+                wanted[value] = (row, member.pk)
+        values = list(wanted)
+        for start in range(0, len(values), IMPORT_CHUNK):
+            taken = Member.objects.filter(
+                **{f"{field_name}__in": values[start : start + IMPORT_CHUNK]}
+            ).values_list(field_name, "pk")
+            for value, pk in taken:
+                row, own = wanted[value]
+                if pk != own:
+                    raise _row_error(row, ValidationError(message))
 
 
 def _row_error(number: int, error) -> ValidationError:

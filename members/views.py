@@ -6,7 +6,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,28 +18,34 @@ from django_tables2 import RequestConfig
 from meetings.selectors import is_away_on
 from members import services
 from members.choices import EventKind, MemberStatus
-from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, register_queryset, write_members
+from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members
 from members.filters import ACTIVE, MemberFilter
 from members.forms import (
     EventForm,
     ExitForm,
     ImportForm,
     MemberForm,
+    RegisterPeriodForm,
     ReinstateForm,
+    StandingForm,
     TemporaryOutForm,
     TransferForm,
     TransferInForm,
     TransferOutForm,
+    editable_cells,
 )
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
-from members.models import ImportBatch, Member
+from members.models import ImportBatch
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS
 from members.selectors import (
     get_import_batch_for_user,
     get_member_for_user,
     member_list,
+    member_standing_on,
     member_timeline,
     probation_due,
+    register_members,
+    with_register_moves,
 )
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
@@ -77,11 +84,16 @@ def member_list_view(request):
 def member_detail(request, pk):
     member = get_member_for_user(request.user, pk)
     can_edit = scope_for(request.user).can_edit(member.unit.path)
+    as_of = StandingForm(request.GET or None)
+    timeline = member_timeline(member)
     context = {
         "member": member,
         "can_edit": can_edit,
-        "actions": _actions_for(member) if can_edit else [],
-        "timeline": member_timeline(member),
+        "actions": _actions_for(member, request.user) if can_edit else [],
+        "timeline": timeline,
+        "as_of": as_of,
+        # Status and cell on the chosen day, from the events and placements.
+        "standing": member_standing_on(member, as_of.day, events=timeline) if as_of.day else None,
         "away": is_away_on(member, timezone.localdate()),
         "history": history_entries(member),
     }
@@ -162,25 +174,31 @@ def member_edit(request, pk):
 # --- Membership events ---------------------------------------------------------------------
 
 
-def _on_rolls(m):
+def _on_rolls(m, other_cells):
     return m.is_active
 
 
-# action (in the URL): (label, form, service, extra form arguments, when it applies)
+def _can_transfer(m, other_cells):
+    """On the rolls, and another cell the user may edit to go to (the form's choices)."""
+    return m.is_active and other_cells
+
+
+# action (in the URL): (label, form, service, extra form arguments, when it applies: to a
+# member, given whether the user may edit a cell other than the member's)
 EVENT_ACTIONS = {
     "recognise": (
         gettext_lazy("Recognise as a full member"),
         EventForm,
         services.member_recognise,
         {},
-        lambda m: m.status == MemberStatus.PROBATIONARY,
+        lambda m, other_cells: m.status == MemberStatus.PROBATIONARY,
     ),
     "transfer": (
         gettext_lazy("Transfer to another cell"),
         TransferForm,
         services.member_transfer,
         {},
-        _on_rolls,
+        _can_transfer,
     ),
     "transfer-out": (
         gettext_lazy("Transfer out (another district or province)"),
@@ -194,28 +212,28 @@ EVENT_ACTIONS = {
         TemporaryOutForm,
         services.member_temporary_out,
         {},
-        lambda m: m.is_active and not is_away_on(m, timezone.localdate()),
+        lambda m, other_cells: m.is_active and not is_away_on(m, timezone.localdate()),
     ),
     "temporary-back": (
         gettext_lazy("Back from temporary transfer"),
         EventForm,
         services.member_temporary_back,
         {},
-        lambda m: m.is_active and m.away_since is not None,
+        lambda m, other_cells: m.is_active and m.away_since is not None,
     ),
     "exempt": (
         gettext_lazy("Exempt from activity"),
         EventForm,
         services.member_exempt,
         {},
-        lambda m: m.is_active and m.exempt_since is None,
+        lambda m, other_cells: m.is_active and m.exempt_since is None,
     ),
     "exemption-end": (
         gettext_lazy("End the exemption from activity"),
         EventForm,
         services.member_exemption_end,
         {},
-        lambda m: m.is_active and m.exempt_since is not None,
+        lambda m, other_cells: m.is_active and m.exempt_since is not None,
     ),
     "died": (
         gettext_lazy("Death"),
@@ -250,17 +268,18 @@ EVENT_ACTIONS = {
         ReinstateForm,
         services.member_reinstate,
         {},
-        lambda m: m.status in services.REINSTATABLE,
+        lambda m, other_cells: m.status in services.REINSTATABLE,
     ),
 }
 
 
-def _actions_for(member) -> list[tuple[str, str]]:
-    """The events that apply to the member now, for the action menu."""
+def _actions_for(member, user) -> list[tuple[str, str]]:
+    """The events that apply to the member now, for the action menu (one query)."""
+    other_cells = editable_cells(user).exclude(pk=member.unit_id).exists()
     return [
         (action, label)
         for action, (label, _form, _service, _extra, applies) in EVENT_ACTIONS.items()
-        if applies(member)
+        if applies(member, other_cells)
     ]
 
 
@@ -334,14 +353,42 @@ def member_import(request):
     return render(request, "members/member_import.html", {"form": form})
 
 
+# Rows of the preview per page: every row of a 10,000-row file is kept, and paged.
+PREVIEW_ROWS = 200
+PREVIEW_ERROR_ROWS = 100
+
+
+def _page(request, items: list, per_page: int, param: str):
+    """One page of `items` from the query parameter `param`, with the links to the pages
+    before and after it (the other parameters kept, so each list pages on its own)."""
+    page = Paginator(items, per_page).get_page(request.GET.get(param))
+
+    def link(number):
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{param}"
+
+    page.previous_url = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = link(page.next_page_number()) if page.has_next() else ""
+    page.param = param
+    return page
+
+
 @login_required
 def member_import_preview(request, pk):
+    """What the commit would do, row by row: errors, probable duplicates, changes, paged."""
     batch = get_import_batch_for_user(request.user, pk)
     rows = batch.rows
+    error_rows = [row for row in rows if row["errors"]]
+    warned_rows = [row for row in rows if row.get("warnings") and not row["errors"]]
     context = {
         "batch": batch,
-        "error_rows": [row for row in rows if row["errors"]],
         "rows": rows,
+        "page": _page(request, rows, PREVIEW_ROWS, "page"),
+        "error_rows": error_rows,
+        "errors_page": _page(request, error_rows, PREVIEW_ERROR_ROWS, "errors_page"),
+        "warned_rows": warned_rows,
+        "warnings_page": _page(request, warned_rows, PREVIEW_ERROR_ROWS, "warnings_page"),
         "created": batch.count(CREATE),
         "updated": batch.count(UPDATE),
         "unchanged": batch.count(UNCHANGED),
@@ -380,18 +427,20 @@ def member_export(request):
 
 @login_required
 def member_register_export(request, unit_pk):
-    """Sổ danh sách đảng viên of a unit's subtree: members on the rolls and those who left."""
+    """Sổ danh sách đảng viên of a unit's subtree over a period (`start`, `end`: all time by
+    default): every member on its rolls then, those since transferred elsewhere included."""
     unit = get_unit_for_user(request.user, unit_pk)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    members = (
-        Member.objects.visible_to(request.user)
-        .in_subtree(unit.path)
-        .select_related("unit")
-        .order_by("unit__path", "sort_key", "id")
-    )
+    period = RegisterPeriodForm(request.GET)
+    if not period.is_valid():
+        return HttpResponseBadRequest(" ".join(m for ms in period.errors.values() for m in ms))
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    members = register_members(user=request.user, unit=unit, start=start, end=end)
     content = write_members(
-        register_queryset(members), REGISTER_COLUMNS, title=_("Member register")
+        with_register_moves(members, unit=unit, start=start, end=end),
+        REGISTER_COLUMNS,
+        title=_("Member register"),
     )
     return xlsx_response(content, f"so-danh-sach-dang-vien-{unit.pk}.xlsx")
 
@@ -403,11 +452,15 @@ def member_probation(request, unit_pk):
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     today = timezone.localdate()
+    due = probation_due(user=request.user, unit=unit, today=today)
+    scope = scope_for(request.user)
+    for member in [*due["overdue"], *due["due_soon"]]:
+        member.can_recognise = scope.can_edit(member.unit.path)
     context = {
         "unit": unit,
         "today": today,
         "months": PROBATION_MONTHS,
         "notice_days": RECOGNITION_NOTICE_DAYS,
-        **probation_due(user=request.user, unit=unit, today=today),
+        **due,
     }
     return render(request, "members/probation.html", context)

@@ -201,3 +201,12 @@ def test_badge_list_takes_the_same_queries_for_3_or_30_members(
     with django_assert_max_num_queries(9) as big:
         assert page(client, tree.commune_a).status_code == 200
     assert len(big) == len(small)
+
+
+def test_page_title_writes_the_year_without_a_thousands_separator(
+    veterans, tree, commune_staff_a, client_for
+):
+    html = page(client_for(commune_staff_a), tree.commune_a, year=2026).content.decode()
+    title = html.split("<h1")[1].split("</h1>")[0]
+    assert "2026" in title and "2.026" not in title
+    assert "?year=2026" in html

@@ -672,3 +672,108 @@ def test_admin_lists_only_the_events_of_the_administrators_subtree(
     MembershipEvent.objects.bulk_create(services.entry_events(other, by=None))
     html = client_for(commune_admin).get("/admin/members/membershipevent/").content.decode()
     assert "Lò Văn Phương" in html and "Giàng A Sử" not in html
+
+
+# Record dates that events govern (member_update)
+
+
+def test_admission_date_after_the_members_transfer_is_refused(ngoc, tree, commune_staff_a):
+    services.member_transfer(
+        member=ngoc, to_unit=tree.cell_a2, on=date(2025, 6, 2), by=commune_staff_a
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(member=ngoc, by=commune_staff_a, admitted_on=date(2025, 7, 1))
+    assert "02/06/2025" in refused.value.message_dict["admitted_on"][0]
+    assert Member.objects.get(pk=ngoc.pk).admitted_on == date(2025, 1, 10)
+
+
+def test_admission_date_after_a_move_by_reorganisation_is_refused(ngoc, tree, commune_staff_a):
+    services.members_move(members=[ngoc], to_unit=tree.cell_a2, on=date(2025, 3, 1), by=None)
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(member=ngoc, by=commune_staff_a, admitted_on=date(2025, 4, 1))
+    assert "01/03/2025" in refused.value.message_dict["admitted_on"][0]
+
+
+def test_corrected_admission_of_a_member_transferred_in_keeps_the_transfer_placement(
+    tree, secretary_a
+):
+    member = services.member_transfer_in(
+        unit=tree.cell_a1,
+        scope=TransferScope.OTHER_DISTRICT,
+        place="Đảng bộ xã Quài Tở, huyện Tuần Giáo",
+        on=date(2026, 1, 15),
+        by=secretary_a,
+        **member_fields(admitted_on=date(2012, 4, 2)),
+    )
+    services.member_update(member=member, by=secretary_a, admitted_on=date(2012, 3, 2))
+    assert list(member.placements.values_list("valid_from", flat=True)) == [date(2026, 1, 15)]
+
+
+def test_full_membership_date_set_on_the_record_follows_the_recognition_rules(ngoc, secretary_a):
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(member=ngoc, by=secretary_a, official_on=date(2025, 12, 1))
+    assert "20/01/2026" in refused.value.message_dict["official_on"][0]
+
+
+def test_full_membership_date_set_on_the_record_recognises_with_the_event(ngoc, secretary_a):
+    services.member_update(member=ngoc, by=secretary_a, official_on=date(2026, 1, 20))
+    ngoc.refresh_from_db()
+    assert (ngoc.status, kinds(ngoc)[-1]) == (MemberStatus.FULL, EventKind.RECOGNISED)
+
+
+def test_full_membership_date_cannot_be_removed(phuong, secretary_a):
+    with pytest.raises(ValidationError):
+        services.member_update(member=phuong, by=secretary_a, official_on=None)
+    assert Member.objects.get(pk=phuong.pk).status == MemberStatus.FULL
+
+
+def test_full_membership_date_cannot_move_past_the_next_event(phuong, tree, commune_staff_a):
+    services.member_transfer(
+        member=phuong, to_unit=tree.cell_a2, on=date(2012, 1, 9), by=commune_staff_a
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.member_update(member=phuong, by=commune_staff_a, official_on=date(2012, 5, 19))
+    assert "09/01/2012" in refused.value.message_dict["official_on"][0]
+
+
+def test_corrected_full_membership_date_moves_the_recognition_event(phuong, secretary_a):
+    services.member_update(member=phuong, by=secretary_a, official_on=date(2011, 6, 1))
+    assert phuong.events.get(kind=EventKind.RECOGNISED).on == date(2011, 6, 1)
+
+
+# The member page: actions offered, status and cell on a date
+
+
+def test_transfer_is_not_offered_to_a_secretary_with_no_other_cell(phuong, secretary_a, client_for):
+    page = client_for(secretary_a).get(phuong.get_absolute_url()).content.decode()
+    assert "/events/transfer/" not in page and "/events/transfer-out/" in page
+
+
+def test_transfer_is_offered_to_commune_staff(phuong, commune_staff_a, client_for):
+    page = client_for(commune_staff_a).get(phuong.get_absolute_url()).content.decode()
+    assert "/events/transfer/" in page
+
+
+def test_member_page_shows_the_cell_and_status_as_of_a_date(
+    ngoc, tree, commune_staff_a, client_for
+):
+    services.member_recognise(member=ngoc, on=date(2026, 1, 20), by=commune_staff_a)
+    services.member_transfer(
+        member=ngoc, to_unit=tree.cell_a2, on=date(2026, 2, 1), by=commune_staff_a
+    )
+    response = client_for(commune_staff_a).get(ngoc.get_absolute_url(), {"as_of": "15/06/2025"})
+    standing = response.content.decode().split('id="standing"')[1].split("</div>")[0]
+    assert tree.cell_a1.display_name in standing and "dự bị" in standing
+
+
+def test_member_page_as_of_a_day_before_admission_says_not_yet_on_the_rolls(
+    ngoc, secretary_a, client_for
+):
+    response = client_for(secretary_a).get(ngoc.get_absolute_url(), {"as_of": "01/01/2020"})
+    standing = response.context["standing"]
+    assert (standing.status, standing.unit) == (None, None)
+
+
+def test_member_page_refuses_an_as_of_date_not_written_dd_mm_yyyy(ngoc, secretary_a, client_for):
+    response = client_for(secretary_a).get(ngoc.get_absolute_url(), {"as_of": "2025-13-40"})
+    assert response.status_code == 200 and response.context["standing"] is None

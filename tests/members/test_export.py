@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.choices import Ethnicity, Sex
+from members import services
+from members.choices import Ethnicity, Sex, TransferScope
 from members.exports import neutralise
 from tests.factories import MemberFactory
 
@@ -99,3 +100,135 @@ def test_neutralise_leaves_dates_and_plain_text(tree):
         "Lò Văn Phương",
         date(2020, 1, 1),
     )
+
+
+# The register keeps members transferred out, with where they went and came from
+
+
+# The register's transfer columns, as the Vietnamese sheet heads them.
+IN_ON, IN_FROM = "Ngày chuyển sinh hoạt đến", "Chuyển sinh hoạt đến từ"
+OUT_ON, OUT_TO = "Ngày chuyển sinh hoạt đi", "Chuyển sinh hoạt đi đến"
+
+
+def register(client, unit, **period) -> dict:
+    sheet = sheet_of(client.get(reverse("member_register_export", args=[unit.pk]), period))
+    header = [c.value for c in sheet[1]]
+    return {
+        row[1]: dict(zip(header, row, strict=True))
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+
+
+@pytest.fixture
+def moved(tree, commune_staff_a):
+    """Phương moved from Mển to Huổi Mí on 01/04/2025; Chứ transferred out to Tuần Giáo."""
+    phuong = MemberFactory(unit=tree.cell_a1, full_name="Lò Văn Phương")
+    services.member_transfer(
+        member=phuong, to_unit=tree.cell_a2, on=date(2025, 4, 1), by=commune_staff_a
+    )
+    chu = MemberFactory(unit=tree.cell_a1, full_name="Vàng A Chứ")
+    services.member_transfer_out(
+        member=chu,
+        scope=TransferScope.OTHER_DISTRICT,
+        place="Đảng bộ xã Quài Tở, huyện Tuần Giáo",
+        on=date(2025, 6, 10),
+        by=commune_staff_a,
+    )
+    return phuong, chu
+
+
+def test_old_cells_register_keeps_a_member_moved_to_another_cell_with_date_and_destination(
+    moved, tree, commune_staff_a, client_for
+):
+    row = register(client_for(commune_staff_a), tree.cell_a1)["Lò Văn Phương"]
+    assert (row[OUT_ON], row[OUT_TO]) == (
+        datetime(2025, 4, 1),
+        tree.cell_a2.display_name,
+    )
+    assert row["Chi bộ"] == tree.cell_a1.display_name
+
+
+def test_old_cells_register_does_not_count_a_transfer_between_cells_as_leaving_the_party(
+    moved, tree, commune_staff_a, client_for
+):
+    row = register(client_for(commune_staff_a), tree.cell_a1)["Lò Văn Phương"]
+    assert (row["Ngày ra khỏi danh sách"], row["Hình thức ra khỏi Đảng"]) == (None, None)
+
+
+def test_new_cells_register_shows_where_the_member_came_from(
+    moved, tree, commune_staff_a, client_for
+):
+    row = register(client_for(commune_staff_a), tree.cell_a2)["Lò Văn Phương"]
+    assert (row[IN_ON], row[IN_FROM]) == (
+        datetime(2025, 4, 1),
+        tree.cell_a1.display_name,
+    )
+
+
+def test_secretary_of_the_old_cell_still_finds_the_member_in_her_register(
+    moved, tree, secretary_a, client_for
+):
+    assert "Lò Văn Phương" in register(client_for(secretary_a), tree.cell_a1)
+
+
+def test_commune_register_shows_no_transfer_between_its_own_cells(
+    moved, tree, commune_staff_a, client_for
+):
+    row = register(client_for(commune_staff_a), tree.commune_a)["Lò Văn Phương"]
+    assert (row[OUT_ON], row[IN_ON]) == (None, None)
+
+
+def test_register_shows_a_transfer_out_of_the_district_with_its_place(
+    moved, tree, commune_staff_a, client_for
+):
+    row = register(client_for(commune_staff_a), tree.commune_a)["Vàng A Chứ"]
+    assert row[OUT_ON] == datetime(2025, 6, 10)
+    assert "Quài Tở" in row[OUT_TO]
+
+
+def test_register_of_a_period_leaves_out_members_gone_before_it(
+    moved, tree, commune_staff_a, client_for
+):
+    rows = register(client_for(commune_staff_a), tree.cell_a1, start="01/05/2025")
+    assert "Lò Văn Phương" not in rows and "Vàng A Chứ" in rows
+
+
+def test_register_of_a_period_leaves_out_members_who_came_after_it(
+    moved, tree, commune_staff_a, client_for
+):
+    rows = register(client_for(commune_staff_a), tree.cell_a2, end="31/03/2025")
+    assert "Lò Văn Phương" not in rows
+
+
+def test_register_refuses_a_period_that_is_not_dates(tree, commune_staff_a, client_for):
+    url = reverse("member_register_export", args=[tree.cell_a1.pk])
+    assert client_for(commune_staff_a).get(url, {"start": "hôm qua"}).status_code == 400
+
+
+def test_register_of_another_commune_lists_none_of_the_members_who_passed_through(
+    moved, tree, secretary_b, client_for
+):
+    url = reverse("member_register_export", args=[tree.cell_a1.pk])
+    assert client_for(secretary_b).get(url).status_code == 404
+
+
+def test_register_takes_the_same_queries_for_3_or_30_moved_members(
+    tree, commune_staff_a, district_admin, client_for, django_assert_max_num_queries
+):
+    client = client_for(commune_staff_a)
+    url = reverse("member_register_export", args=[tree.commune_a.pk])
+
+    def moved(count):
+        for _ in range(count):
+            member = MemberFactory(unit=tree.cell_a1)
+            services.member_transfer(
+                member=member, to_unit=tree.cell_b1, on=date(2025, 4, 1), by=district_admin
+            )
+
+    moved(3)
+    with django_assert_max_num_queries(10) as small:
+        assert client.get(url).status_code == 200
+    moved(27)
+    with django_assert_max_num_queries(10) as big:
+        assert client.get(url).status_code == 200
+    assert len(big) == len(small)

@@ -11,10 +11,18 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from members.choices import Qualification, ServiceBackground
-from members.importer import COLUMNS, MAX_FILE_BYTES, choice_labels, progress_key
+from members import services
+from members.choices import EventKind, MemberStatus, Qualification, ServiceBackground, TheoryLevel
+from members.importer import (
+    COLUMNS,
+    MAX_FILE_BYTES,
+    NOT_IMPORTABLE,
+    WRITE,
+    choice_labels,
+    progress_key,
+)
 from members.models import ImportBatch, Member
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, VillageFactory
 
 HEADERS = [header for _name, header in COLUMNS]
 
@@ -92,6 +100,8 @@ def fifty_rows(tree):
             full_name=f"Lò Văn Phương {n}",
             citizen_id=f"011085{n:06d}",
             card_number=f"5100{n:04d}",
+            admitted_on=date(2012, 3, 10),
+            official_on=date(2013, 3, 10),
         )
         for n in range(10)
     ]
@@ -400,3 +410,344 @@ def test_bench_command_imports_a_generated_file_and_leaves_the_database_unchange
 def test_bench_command_fails_over_budget(db):
     with pytest.raises(CommandError, match="over"):
         call_command("bench_import", rows=5, budget=0, stdout=io.StringIO())
+
+
+# Updates: an empty cell leaves the record alone; event dates change only through the events
+
+
+def same_dates(member, n=1, **changes) -> dict:
+    """A row of `member`'s own dates, so the row matches the record's events."""
+    row = person(n, **{"Họ và tên": member.full_name})
+    row["Ngày sinh"] = member.birth_date.strftime("%d/%m/%Y")
+    row["Ngày vào Đảng"] = member.admitted_on.strftime("%d/%m/%Y")
+    row["Ngày lễ kết nạp"] = ""
+    row["Ngày chính thức"] = member.official_on.strftime("%d/%m/%Y") if member.official_on else ""
+    return {**row, **changes}
+
+
+def commit(client, unit, rows, headers=HEADERS):
+    batch = upload(client, unit, xlsx(rows, headers=headers)).context["batch"]
+    client.post(reverse("member_import_commit", args=[batch.pk]))
+    return batch
+
+
+def reasons_of(batch) -> dict:
+    return {header: reason for row in batch.rows for header, reason in row["errors"]}
+
+
+def test_empty_cells_leave_an_existing_members_hometown_and_theory_level(
+    tree, secretary_a, client_for
+):
+    member = MemberFactory(
+        unit=tree.cell_a1, citizen_id="011085000001", theory_level=TheoryLevel.INTERMEDIATE
+    )
+    row = same_dates(member, **{"Quê quán": "", "Lý luận chính trị": "", "Số lý lịch": "LL-1"})
+    commit(client_for(secretary_a), tree.cell_a1, [row])
+    member.refresh_from_db()
+    assert (member.hometown, member.theory_level, member.cv_number) == (
+        "Mường Chà, Điện Biên",
+        TheoryLevel.INTERMEDIATE,
+        "LL-1",
+    )
+
+
+def test_empty_full_membership_date_leaves_a_full_member_full(tree, secretary_a, client_for):
+    member = MemberFactory(unit=tree.cell_a1, citizen_id="011085000001")
+    commit(client_for(secretary_a), tree.cell_a1, [same_dates(member, **{"Ngày chính thức": ""})])
+    member.refresh_from_db()
+    assert (member.status, member.official_on is not None) == (MemberStatus.FULL, True)
+
+
+def test_a_changed_admission_date_is_refused_naming_the_admission_event(
+    tree, secretary_a, client_for
+):
+    member = MemberFactory(unit=tree.cell_a1, citizen_id="011085000001")
+    row = same_dates(member, **{"Ngày vào Đảng": "01/01/2011"})
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx([row])).context["batch"]
+    reason = reasons_of(batch)["Ngày vào Đảng"]
+    assert str(EventKind.ADMITTED.label) in reason
+    assert member.admitted_on.strftime("%d/%m/%Y") in reason
+
+
+def test_a_full_members_date_cannot_be_changed_by_an_import(tree, secretary_a, client_for):
+    member = MemberFactory(unit=tree.cell_a1, citizen_id="011085000001")
+    later = member.official_on.replace(year=member.official_on.year + 1)
+    row = same_dates(member, **{"Ngày chính thức": later.strftime("%d/%m/%Y")})
+    client = client_for(secretary_a)
+    batch = commit(client, tree.cell_a1, [row])
+    assert str(EventKind.RECOGNISED.label) in reasons_of(batch)["Ngày chính thức"]
+    assert Member.objects.get(pk=member.pk).official_on == member.official_on
+
+
+def test_a_probationary_member_is_recognised_by_an_import_with_the_event(
+    tree, secretary_a, client_for
+):
+    member = MemberFactory(
+        unit=tree.cell_a1,
+        citizen_id="011085000001",
+        admitted_on=date(2020, 5, 4),
+        probationary=True,
+    )
+    row = same_dates(member, **{"Ngày chính thức": "04/05/2021"})
+    commit(client_for(secretary_a), tree.cell_a1, [row])
+    member.refresh_from_db()
+    event = member.events.get()
+    assert (member.status, member.official_on) == (MemberStatus.FULL, date(2021, 5, 4))
+    assert (event.kind, event.on, event.created_by) == (
+        EventKind.RECOGNISED,
+        date(2021, 5, 4),
+        secretary_a,
+    )
+
+
+def test_recognition_before_probation_ends_is_refused_in_the_preview(tree, secretary_a, client_for):
+    member = MemberFactory(
+        unit=tree.cell_a1,
+        citizen_id="011085000001",
+        admitted_on=date(2020, 5, 4),
+        probationary=True,
+    )
+    row = same_dates(member, **{"Ngày chính thức": "01/03/2021"})
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx([row])).context["batch"]
+    assert "04/05/2021" in reasons_of(batch)["Ngày chính thức"]
+
+
+def test_recognition_before_the_members_last_event_is_refused(tree, secretary_a, client_for):
+    member = MemberFactory(
+        unit=tree.cell_a1,
+        citizen_id="011085000001",
+        admitted_on=date(2020, 5, 4),
+        probationary=True,
+    )
+    services.member_exempt(member=member, on=date(2022, 1, 10), by=secretary_a)
+    row = same_dates(member, **{"Ngày chính thức": "04/05/2021"})
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx([row])).context["batch"]
+    assert "10/01/2022" in reasons_of(batch)["Ngày chính thức"]
+
+
+def test_preview_shows_each_changed_field_old_and_new(tree, secretary_a, client_for):
+    member = MemberFactory(unit=tree.cell_a1, citizen_id="011085000001", hometown="Tuần Giáo")
+    row = same_dates(member, **{"Quê quán": "Sìn Hồ, Lai Châu"})
+    response = upload(client_for(secretary_a), tree.cell_a1, xlsx([row]))
+    changes = [c for c in response.context["batch"].rows[0]["changes"] if c[0] == "Quê quán"]
+    assert changes == [["Quê quán", "Tuần Giáo", "Sìn Hồ, Lai Châu"]]
+    assert "Tuần Giáo</del> → <ins>Sìn Hồ, Lai Châu" in response.content.decode()
+
+
+def test_update_rows_leave_a_history_row_each_by_the_importer(tree, secretary_a, client_for):
+    members = [
+        MemberFactory(unit=tree.cell_a1, citizen_id=f"0110850000{n:02d}", cv_number="")
+        for n in range(3)
+    ]
+    rows = [same_dates(m, n, **{"Số lý lịch": f"LL-{n}"}) for n, m in enumerate(members)]
+    commit(client_for(secretary_a), tree.cell_a1, rows)
+    latest = [m.history.first() for m in members]
+    assert [(h.cv_number, h.history_type, h.history_user) for h in latest] == [
+        (f"LL-{n}", "~", secretary_a) for n in range(3)
+    ]
+
+
+# Matching without numbers: name and birth date
+
+
+def without_numbers(n: int, **changes) -> dict:
+    return person(n, **{"Số CCCD": "", "Số thẻ đảng viên": "", **changes})
+
+
+def test_reimporting_rows_without_numbers_adds_no_one(tree, secretary_a, client_for):
+    client = client_for(secretary_a)
+    rows = [without_numbers(n) for n in range(3)]
+    commit(client, tree.cell_a1, rows)
+    again = commit(client, tree.cell_a1, rows)
+    assert Member.objects.count() == 3
+    assert again.count("unchanged") == 3
+
+
+def test_row_without_numbers_updates_the_member_of_the_same_name_and_birth_date(
+    tree, secretary_a, client_for
+):
+    client = client_for(secretary_a)
+    commit(client, tree.cell_a1, [without_numbers(1)])
+    commit(client, tree.cell_a1, [without_numbers(1, **{"Số lý lịch": "LL-42"})])
+    assert list(Member.objects.values_list("cv_number", flat=True)) == ["LL-42"]
+
+
+def test_name_match_ignores_case_and_diacritics_typed_differently(tree, secretary_a, client_for):
+    client = client_for(secretary_a)
+    commit(client, tree.cell_a1, [without_numbers(1, **{"Họ và tên": "Quàng Thị Bình"})])
+    batch = commit(client, tree.cell_a1, [without_numbers(1, **{"Họ và tên": "QUÀNG THỊ BÌNH"})])
+    assert (batch.count("create"), Member.objects.count()) == (0, 1)
+
+
+def test_row_adding_a_citizen_id_updates_the_member_recorded_without_one(
+    tree, secretary_a, client_for
+):
+    client = client_for(secretary_a)
+    commit(client, tree.cell_a1, [without_numbers(1)])
+    commit(client, tree.cell_a1, [person(1, **{"Số thẻ đảng viên": ""})])
+    assert list(Member.objects.values_list("citizen_id", flat=True)) == ["011085000001"]
+
+
+def test_namesake_in_another_cell_the_user_may_edit_refuses_the_row(
+    tree, commune_staff_a, client_for
+):
+    client = client_for(commune_staff_a)
+    commit(client, tree.cell_a2, [without_numbers(1)])
+    batch = upload(client, tree.cell_a1, xlsx([without_numbers(1)])).context["batch"]
+    assert tree.cell_a2.display_name in reasons_of(batch)["Họ và tên"]
+
+
+def test_namesake_with_other_numbers_is_flagged_as_a_probable_duplicate(
+    tree, secretary_a, client_for
+):
+    MemberFactory(
+        unit=tree.cell_a1,
+        full_name="Lò Văn Phương 1",
+        birth_date=date(1985, 5, 2),
+        citizen_id="011085999999",
+    )
+    response = upload(client_for(secretary_a), tree.cell_a1, xlsx([person(1)]))
+    row = response.context["batch"].rows[0]
+    assert (row["action"], row["errors"], len(row["warnings"])) == ("create", [], 1)
+    assert "import-warning" in response.content.decode()
+
+
+def test_namesake_outside_the_users_units_is_neither_matched_nor_mentioned(
+    tree, secretary_a, client_for
+):
+    MemberFactory(unit=tree.cell_b1, full_name="Lò Văn Phương 1", birth_date=date(1985, 5, 2))
+    row = (
+        upload(client_for(secretary_a), tree.cell_a1, xlsx([without_numbers(1)]))
+        .context["batch"]
+        .rows[0]
+    )
+    assert (row["action"], row["errors"], row["warnings"]) == ("create", [], [])
+
+
+def test_the_same_person_twice_in_the_file_is_flagged(tree, secretary_a, client_for):
+    rows = [without_numbers(1), without_numbers(1, **{"Số lý lịch": "LL-2"})]
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx(rows)).context["batch"]
+    assert [len(row["warnings"]) for row in batch.rows] == [0, 1]
+    assert "2" in batch.rows[1]["warnings"][0][1]
+
+
+def test_two_rows_matching_one_member_by_name_are_refused(tree, secretary_a, client_for):
+    client = client_for(secretary_a)
+    commit(client, tree.cell_a1, [without_numbers(1)])
+    rows = [without_numbers(1), without_numbers(1, **{"Số lý lịch": "LL-2"})]
+    assert errors_of(upload(client, tree.cell_a1, xlsx(rows))) == [(3, "Họ và tên")]
+
+
+# Bulk commit: progress while it writes
+
+
+def test_commit_reports_its_writing_progress_up_to_every_row(tree, secretary_a, client_for):
+    existing = MemberFactory(unit=tree.cell_a1, citizen_id="011085000009", cv_number="")
+    rows = [person(n) for n in range(3)] + [same_dates(existing, 9, **{"Số lý lịch": "LL-9"})]
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx(rows)).context["batch"]
+    heard = []
+    services.members_import(batch=batch, by=secretary_a, progress=lambda *a: heard.append(a))
+    assert [a for a in heard if a[0] == WRITE][-1] == (WRITE, 4, 4)
+
+
+def test_commit_refuses_a_member_moved_since_the_preview(tree, commune_staff_a, client_for):
+    member = MemberFactory(unit=tree.cell_a1, citizen_id="011085000001", cv_number="")
+    client = client_for(commune_staff_a)
+    row = same_dates(member, **{"Số lý lịch": "LL-1"})
+    batch = upload(client, tree.cell_a1, xlsx([row])).context["batch"]
+    services.member_transfer(
+        member=member, to_unit=tree.cell_a2, on=date(2025, 1, 5), by=commune_staff_a
+    )
+    response = client.post(reverse("member_import_commit", args=[batch.pk]), follow=True)
+    assert "Dòng 2" in response.content.decode()
+    assert Member.objects.get(pk=member.pk).cv_number == ""
+
+
+# Preview: every row reachable
+
+
+def test_preview_pages_through_every_row_of_a_long_file(tree, secretary_a, client_for):
+    client = client_for(secretary_a)
+    batch = upload(client, tree.cell_a1, xlsx([person(n) for n in range(230)])).context["batch"]
+    url = reverse("member_import_preview", args=[batch.pk])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert [
+        first.content.decode().count('class="import-row"'),
+        second.content.decode().count('class="import-row"'),
+    ] == [200, 30]
+    assert "page=2" in first.content.decode()
+
+
+def test_preview_pages_through_the_errors(tree, secretary_a, client_for):
+    rows = [person(n, **{"Dân tộc": "Kinh Thượng"}) for n in range(130)]
+    client = client_for(secretary_a)
+    batch = upload(client, tree.cell_a1, xlsx(rows)).context["batch"]
+    url = reverse("member_import_preview", args=[batch.pk])
+    second = client.get(url, {"errors_page": 2}).content.decode()
+    assert second.count('class="import-error"') == 30
+
+
+# Village of residence
+
+
+@pytest.fixture
+def villages(tree):
+    return {
+        "men": VillageFactory(commune=tree.commune_a, name="Bản Mển"),
+        "nam_chua": VillageFactory(commune=tree.commune_b, name="Bản Nậm Chua"),
+    }
+
+
+@pytest.mark.parametrize("written", ["Bản Mển", "bản mển", "Ban Men", "Mển"])
+def test_village_is_matched_by_name_within_the_cells_commune(
+    villages, tree, secretary_a, client_for, written
+):
+    commit(client_for(secretary_a), tree.cell_a1, [person(1, **{"Thôn, bản nơi cư trú": written})])
+    assert Member.objects.get().residence_village == villages["men"]
+
+
+def test_village_of_another_commune_is_an_error_naming_the_commune(
+    villages, tree, secretary_a, client_for
+):
+    row = person(1, **{"Thôn, bản nơi cư trú": "Bản Nậm Chua"})
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx([row])).context["batch"]
+    assert tree.commune_a.display_name in reasons_of(batch)["Thôn, bản nơi cư trú"]
+
+
+# What a row about someone outside the user's units says
+
+
+def test_citizen_id_of_someone_outside_the_users_units_gets_a_neutral_refusal(
+    tree, secretary_a, client_for
+):
+    MemberFactory(unit=tree.cell_b1, citizen_id="011085000001", full_name="Giàng A Sử")
+    row = person(1, **{"Ngày vào Đảng": "01/01/2001"})
+    batch = upload(client_for(secretary_a), tree.cell_a1, xlsx([row])).context["batch"]
+    assert batch.rows[0]["errors"] == [["Số CCCD", str(NOT_IMPORTABLE["citizen_id"])]]
+    assert batch.rows[0]["member_id"] is None
+
+
+def test_commit_checks_again_a_member_saved_since_the_preview(tree, secretary_a, client_for):
+    member = MemberFactory(
+        unit=tree.cell_a1,
+        citizen_id="011085000001",
+        admitted_on=date(2020, 5, 4),
+        probationary=True,
+    )
+    client = client_for(secretary_a)
+    row = same_dates(member, **{"Ngày chính thức": "04/05/2021"})
+    batch = upload(client, tree.cell_a1, xlsx([row])).context["batch"]
+    services.member_recognise(member=member, on=date(2021, 6, 1), by=secretary_a)
+    response = client.post(reverse("member_import_commit", args=[batch.pk]), follow=True)
+    assert "Dòng 2" in response.content.decode()
+    assert Member.objects.get(pk=member.pk).official_on == date(2021, 6, 1)
+
+
+def test_rich_text_and_shared_strings_read_as_their_plain_text(tree, secretary_a, client_for):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    name = CellRichText(["Lò ", TextBlock(InlineFont(b=True), "Văn"), " Phương"])
+    client = client_for(secretary_a)
+    commit(client, tree.cell_a1, [person(1, **{"Họ và tên": name})])
+    assert Member.objects.get().full_name == "Lò Văn Phương"

@@ -135,3 +135,23 @@ def test_member_whose_ceremony_was_thirteen_months_ago_is_overdue(
 ):
     response = page(client_for(secretary_a), tree.cell_a1)
     assert "Giàng Seo Phử" in section(response, "overdue")
+
+
+def test_page_says_probation_runs_from_the_ceremony(tree, secretary_a, client_for):
+    html = page(client_for(secretary_a), tree.cell_a1).content.decode()
+    assert "from the admission ceremony" in html or "kể từ ngày lễ kết nạp" in html
+
+
+def test_list_shows_the_ceremony_date(ceremonies, tree, secretary_a, client_for):
+    response = page(client_for(secretary_a), tree.cell_a1)
+    assert "01/02/2025" in section(response, "overdue")
+
+
+def test_editor_gets_a_link_to_recognise_each_member(ceremonies, tree, secretary_a, client_for):
+    _due, late = ceremonies
+    response = page(client_for(secretary_a), tree.cell_a1)
+    assert reverse("member_event", args=[late.pk, "recognise"]) in section(response, "overdue")
+
+
+def test_read_only_leader_gets_no_recognise_link(ceremonies, tree, viewer, client_for):
+    assert "/events/recognise/" not in page(client_for(viewer), tree.cell_a1).content.decode()

@@ -28,7 +28,7 @@ from members import services
 from members.choices import Education, Ethnicity, Occupation, Qualification, Sex, TheoryLevel
 from members.importer import CHECK, COLUMNS, SAVE, Importer, choice_labels
 from members.models import ImportBatch, Member, Placement, placements_for
-from units.models import UnitCategory, UnitKind
+from units.models import UnitCategory, UnitKind, Village
 from units.services import unit_create
 from units.vietnamese import name_sort_key, strip_diacritics
 
@@ -53,6 +53,9 @@ ETHNICITIES = (
         Ethnicity.LAO,
     ]
 )
+# The scratch commune's villages; the file names them with or without "Bản" and diacritics.
+VILLAGES = ["Bản Mển", "Bản Huổi Mí", "Bản Nậm Chua", "Bản Co Sản", "Bản Púng Giắt"]
+VILLAGE_TEXTS = [*VILLAGES, "Huổi Mí", "ban nam chua", ""]
 PLACES = [
     "Mường Chà, Điện Biên",
     "Mường Nhé, Điện Biên",
@@ -151,6 +154,8 @@ class Command(BaseCommand):
             category=UnitCategory.VILLAGE,
             name="Chi bộ bản (bench)",
         )
+        for name in VILLAGES:
+            Village.objects.create(commune=commune, name=name)
         return user, cell
 
     def _free_numbers(self, rows: int) -> tuple[list[str], list[str]]:
@@ -208,6 +213,7 @@ class Command(BaseCommand):
                 "hometown": random.choice(PLACES),
                 "permanent_address": f"Bản {random.choice(GIVEN[Sex.MALE])}, {PLACES[0]}",
                 "temporary_address": "",
+                "residence_village": random.choice(VILLAGE_TEXTS),
                 "citizen_id": ids[n],
                 "card_number": cards[n] if full else "",
                 "cv_number": f"LL-{n:06d}",
