@@ -1,7 +1,9 @@
-"""The demo after the seed's date: members recognised, admitted since the 2025 reform with valid
-candidacies, candidates in the pipeline today, and resolution targets on the dashboard."""
+"""The demo after the seed's date: members recognised, the rolls moving every year (admissions
+with valid candidacies, deaths, removals, transfers, exemptions, re-admissions), candidates in
+the pipeline today, and resolution targets on the dashboard."""
 
 import re
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import pytest
@@ -11,12 +13,14 @@ from django.db import transaction
 from django.urls import reverse
 
 from members.admissions import annotate
-from members.choices import EventKind, MemberStatus
+from members.choices import ACTIVE_STATUSES, EXIT_STATUSES, EventKind, MemberStatus
 from members.models import Candidate, Member, MembershipEvent, Placement
 from members.rules import RECOGNITION_NOTICE_DAYS, admission_findings, sponsor_is_full_member
 from members.selectors import probation_due
-from units.demo.data import PROVINCE_CODE
-from units.demo.later import REFORM_ON
+from reports.selectors import dashboard
+from reports.statistics import Period, membership_changes
+from units.demo.data import AS_OF, PROVINCE_CODE
+from units.demo.later import RECENT_GAP_DAYS, REFORM_ON
 from units.models import Unit, UnitKind
 
 
@@ -84,12 +88,20 @@ def test_every_admitted_demo_candidate_passes_the_admission_rules(province):
 
 def test_admitted_members_are_placed_in_their_cell_from_the_decision(province):
     candidates = Candidate.objects.filter(member__isnull=False).select_related("member")
-    placed = set(
-        Placement.objects.filter(valid_to=None).values_list("member_id", "unit_id", "valid_from")
-    )
+    placed = set(Placement.objects.values_list("member_id", "unit_id", "valid_from"))
 
     assert all((c.member_id, c.unit_id, c.decision_on) in placed for c in candidates)
     assert all(c.member.ceremony_on == c.ceremony_on > c.decision_on for c in candidates)
+
+
+def test_admissions_since_the_seed_were_decided_by_the_district_then_by_the_communes(province):
+    admitted = MembershipEvent.objects.filter(kind=EventKind.ADMITTED, on__gt=AS_OF)
+    numbers = [(e.on, e.decision_number) for e in admitted]
+
+    assert min(day for day, _n in numbers) < date(2021, 1, 1)
+    assert all(n.endswith("-QĐ/HU") for day, n in numbers if day < REFORM_ON)
+    assert all(n.endswith("-QĐ/ĐU") for day, n in numbers if day >= REFORM_ON)
+    assert Candidate.objects.filter(member__admitted_on__lt=REFORM_ON).count() > 800
 
 
 def test_each_commune_has_candidates_in_the_pipeline_sponsored_from_their_cell(province):
@@ -151,3 +163,159 @@ def test_the_two_weak_cells_still_have_fewer_than_3_full_members_today(province,
     text = _text(client.get("/"))
 
     assert "2 chi bộ có dưới 3 đảng viên chính thức" in text
+
+
+# The rolls year after year: Biểu 1 (HD 11-HD/BTCTW) for every year since the seed's date
+
+
+def _year(year: int) -> Period:
+    return Period(date(year, 1, 1), min(date(year, 12, 31), date.today()))
+
+
+def _share_of_admission_year(year: int) -> float:
+    """The part of `year` in which the demo admits (up to RECENT_GAP_DAYS ago)."""
+    last = min(date(year, 12, 31), date.today() - timedelta(days=RECENT_GAP_DAYS))
+    return max(0, (last - date(year, 1, 1)).days + 1) / 365
+
+
+def test_every_year_since_the_seed_has_admissions_deaths_and_transfers(province):
+    quantri = User.objects.get(username="quantri")
+    years = range(2021, date.today().year + 1)
+    rows = {
+        y: membership_changes(user=quantri, unit=province, period=_year(y), by_child=False).total
+        for y in years
+    }
+
+    for year, row in rows.items():
+        share = _share_of_admission_year(year)
+        assert row.balanced, year  # A + B - C = D
+        assert 100 * share <= row.admitted <= 260, (year, row.admitted)
+        if share > 0.25:
+            assert row.died > 0 and row.transfer_in > 0 and row.transfer_out > 0, year
+            assert row.transfer_in_other_province + row.transfer_in_other_district > 0
+            assert row.transfer_out_other_province + row.transfer_out_other_district > 0
+    assert all(rows[y].end == rows[y + 1].start for y in years[:-1])
+    assert rows[years[-1]].end == Member.objects.filter(status__in=ACTIVE_STATUSES).count()
+    # Deaths of about 0.8-1% of the rolls a year; the rolls grow with the admissions.
+    full = [rows[y] for y in years if _share_of_admission_year(y) > 0.9]
+    assert all(0.006 * r.start <= r.died <= 0.012 * r.start for r in full)
+    assert all(r.end > r.start for r in full)
+    # A few removals (some of probationary members) and resignations, rare expulsions, a
+    # handful of re-admissions.
+    total = Counter()
+    for row in rows.values():
+        total.update(
+            {
+                "removed": row.removed,
+                "removed_probationary": row.removed_probationary,
+                "resigned": row.resigned,
+                "expelled": row.expelled,
+                "reinstated": row.reinstated,
+            }
+        )
+        assert row.expelled <= 1 and row.removed <= 20
+    assert total["removed"] >= 20 and total["removed_probationary"] > 0
+    assert total["resigned"] > 0 and 1 <= total["expelled"] <= len(years)
+    assert 1 <= total["reinstated"] <= 12
+
+
+def test_the_district_balances_every_year_until_the_reform(province):
+    quantri = User.objects.get(username="quantri")
+    district = Unit.objects.get(kind=UnitKind.DISTRICT)
+    periods = [Period(AS_OF + timedelta(days=1), date(2020, 12, 31))]
+    periods += [_year(y) for y in range(2021, 2025)]
+    periods += [Period(date(2025, 1, 1), REFORM_ON - timedelta(days=1))]
+    rows = [membership_changes(user=quantri, unit=district, period=p).total for p in periods]
+
+    assert rows[0].start == 3882
+    assert all(r.balanced and r.died and r.transfer_in and r.transfer_out for r in rows)
+    assert all(a.end == b.start for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_those_who_died_were_mostly_old_members(province):
+    died = MembershipEvent.objects.filter(kind=EventKind.DIED, on__gt=AS_OF).select_related(
+        "member"
+    )
+    ages = [e.member.age_on(e.on) for e in died]
+
+    assert len(ages) > 150
+    assert sum(age >= 60 for age in ages) > 0.75 * len(ages)
+
+
+def test_old_members_are_exempted_and_members_move_between_cells_every_year(province):
+    events = MembershipEvent.objects.filter(on__gt=AS_OF).select_related("member")
+    exempted = Counter(e.on.year for e in events if e.kind == EventKind.EXEMPTED)
+    moved = Counter(e.on.year for e in events if e.kind == EventKind.TRANSFER_INTERNAL)
+    years = [y for y in range(2021, date.today().year + 1) if _share_of_admission_year(y) > 0.25]
+
+    assert all(exempted[y] >= 5 and moved[y] >= 5 for y in years)
+    assert all(e.member.age_on(e.on) >= 60 for e in events if e.kind == EventKind.EXEMPTED)
+
+
+# What an event says, and the member's status and cell on any day, agree
+
+
+ENTRY_STATUS = {
+    EventKind.ADMITTED: MemberStatus.PROBATIONARY,
+    EventKind.REINSTATED: MemberStatus.PROBATIONARY,
+    EventKind.RECOGNISED: MemberStatus.FULL,
+}
+
+
+def test_every_members_status_and_cell_follow_from_events_and_placements(province):
+    members = {m.pk: m for m in Member.objects.all()}
+    placements = defaultdict(list)
+    for p in Placement.objects.order_by("valid_from", "id"):
+        placements[p.member_id].append(p)
+    events = defaultdict(list)
+    for e in MembershipEvent.objects.order_by("on", "id"):
+        events[e.member_id].append(e)
+    wrong = []
+    for pk, member in members.items():
+        own = placements[pk]
+        # One cell at a time; the last placement is the record's cell.
+        if any(
+            a.valid_to is None or a.valid_to > b.valid_from
+            for a, b in zip(own, own[1:], strict=False)
+        ):
+            wrong.append((member.full_name, "overlapping placements"))
+        if member.status in ACTIVE_STATUSES:
+            if own[-1].valid_to is not None or own[-1].unit_id != member.unit_id:
+                wrong.append((member.full_name, "active member not placed in their cell"))
+        elif own[-1].valid_to != member.left_on or own[-1].unit_id != member.unit_id:
+            wrong.append((member.full_name, "left member's placement not closed that day"))
+        status, exempt = None, None
+        for e in events[pk]:
+            if e.kind == EventKind.TRANSFER_IN:
+                full = member.official_on and member.official_on <= e.on
+                status = MemberStatus.FULL if full else MemberStatus.PROBATIONARY
+            elif e.kind in ENTRY_STATUS:
+                status, exempt = ENTRY_STATUS[e.kind], None
+            elif e.kind in EXIT_STATUSES:
+                status, exempt = EXIT_STATUSES[e.kind], None
+                cell = [p.unit_id for p in own if p.valid_to == e.on]
+                if cell != [e.unit_id] or e.from_unit_id != e.unit_id:
+                    wrong.append((member.full_name, f"{e.kind} not from the cell of the day"))
+            elif e.kind == EventKind.TRANSFER_INTERNAL:
+                ends = [p.unit_id for p in own if p.valid_to == e.on]
+                starts = [p.unit_id for p in own if p.valid_from == e.on]
+                if e.from_unit_id not in ends or e.to_unit_id not in starts:
+                    wrong.append((member.full_name, "transfer between cells not placed"))
+            elif e.kind == EventKind.EXEMPTED:
+                exempt = e.on
+        if status != member.status:
+            wrong.append((member.full_name, f"events give {status}, record {member.status}"))
+        if member.status in ACTIVE_STATUSES and exempt != member.exempt_since:
+            wrong.append((member.full_name, "exemption not that of the events"))
+
+    assert wrong == []
+
+
+def test_leaders_dashboard_charts_move_over_the_years(province):
+    board = dashboard(user=User.objects.get(username="lanhdao"), unit=province, day=date.today())
+    members = [p.value for p in board.members_chart]
+    admissions = [p.value for p in board.admissions_chart[:-1]]  # full years
+
+    assert len(set(members)) == len(members)
+    assert all(100 <= a <= 260 for a in admissions if a is not None)
+    assert sum(now for _status, _label, now, _then in board.leaving) > 0
