@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# One test process per core (pytest-xdist); a file's tests stay in one process, so the tests
+# that share a module-wide demo build it once. PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 # Django 6 needs Python 3.12 or newer: take the first interpreter on this machine that is.
 PYTHON_CANDIDATES := python3.13 python3.12 python3.14 \
