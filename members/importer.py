@@ -186,12 +186,37 @@ def choice_labels(choices) -> list[tuple[str, str]]:
         ]
 
 
+def _grades(system: int, primary: int, lower: int) -> dict:
+    """ "12/12", "9/12" …: the grade reached over the years of the school system, as member
+    sheets write general education (12 years since 1981, 10 years before it in the North)."""
+    levels = {}
+    for grade in range(1, system + 1):
+        if grade <= primary:
+            levels[f"{grade}/{system}"] = Education.PRIMARY
+        elif grade <= lower:
+            levels[f"{grade}/{system}"] = Education.LOWER_SECONDARY
+        else:
+            levels[f"{grade}/{system}"] = Education.UPPER_SECONDARY
+    return levels
+
+
+# What member sheets write besides the labels of the list of allowed values.
+CHOICE_ALIASES = {
+    Education: {**_grades(12, 5, 9), **_grades(10, 4, 7)},
+    # A bachelor's degree in political theory counts as the advanced level (HD 11-HD/BTCTW).
+    TheoryLevel: {"cử nhân": TheoryLevel.ADVANCED, "cử nhân chính trị": TheoryLevel.ADVANCED},
+}
+
+
 def _choice_lookup(choices) -> tuple[dict, dict]:
     exact, loose = {}, {}
     for value, label in choice_labels(choices):
         for text in (label, value):
             exact[normalize_text(text).casefold()] = value
             loose.setdefault(strip_diacritics(text), set()).add(value)
+    for text, value in CHOICE_ALIASES.get(choices, {}).items():
+        exact[normalize_text(text).casefold()] = value
+        loose.setdefault(strip_diacritics(text), set()).add(value)
     return exact, {k: next(iter(v)) for k, v in loose.items() if len(v) == 1}
 
 

@@ -751,3 +751,26 @@ def test_rich_text_and_shared_strings_read_as_their_plain_text(tree, secretary_a
     client = client_for(secretary_a)
     commit(client, tree.cell_a1, [person(1, **{"Họ và tên": name})])
     assert Member.objects.get().full_name == "Lò Văn Phương"
+
+
+def test_education_written_as_grades_and_a_theory_bachelor_are_understood(
+    tree, secretary_a, client_for
+):
+    rows = [
+        person(1, **{"Trình độ học vấn": "12/12", "Lý luận chính trị": "Cử nhân"}),
+        person(2, **{"Trình độ học vấn": "9/12"}),
+        person(3, **{"Trình độ học vấn": "7/10"}),
+        person(4, **{"Trình độ học vấn": "4/10"}),
+    ]
+    client = client_for(secretary_a)
+    batch = upload(client, tree.cell_a1, xlsx(rows)).context["batch"]
+    client.post(reverse("member_import_commit", args=[batch.pk]))
+
+    levels = dict(Member.objects.values_list("citizen_id", "education"))
+    assert [levels[f"011085{n:06d}"] for n in (1, 2, 3, 4)] == [
+        "upper_secondary",
+        "lower_secondary",
+        "lower_secondary",
+        "primary",
+    ]
+    assert Member.objects.get(citizen_id="011085000001").theory_level == TheoryLevel.ADVANCED
