@@ -233,6 +233,12 @@ class SplitForm(ReorgForm):
     officers_follow = forms.BooleanField(
         label=_("officers who go to a new cell keep their office there"), required=False
     )
+    kept_name = forms.CharField(
+        label=_("new name of this cell"),
+        max_length=200,
+        required=False,
+        help_text=_("For the villages it keeps; leave empty to keep its name."),
+    )
 
     def __init__(self, *args, **kwargs):
         from members.models import Member
@@ -271,7 +277,10 @@ class SplitForm(ReorgForm):
                 initial=member.split_default,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
-        for name in ("dissolve_old", "officers_follow", "effective_on", "decision_number", "note"):
+        for name in (
+            "kept_name", "dissolve_old", "officers_follow", "effective_on", "decision_number",
+            "note",
+        ):  # fmt: skip
             self.fields[name] = self.fields.pop(name)
 
     def arguments(self):
@@ -296,6 +305,7 @@ class SplitForm(ReorgForm):
             "parts": list(parts.values()),
             "dissolve_old": data["dissolve_old"],
             "officers_follow": data["officers_follow"],
+            "kept_name": data["kept_name"],
             **self.decision(),
         }
 

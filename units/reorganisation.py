@@ -501,9 +501,12 @@ def _split_members(cell: Unit, parts: list[SplitPart], members: dict) -> dict[in
 @transaction.atomic
 def reorg_split(
     *, cell: Unit, parts: list, on: date, decision_number: str, note="", by,
-    dissolve_old: bool = False, officers_follow: bool = False,
+    dissolve_old: bool = False, officers_follow: bool = False, kept_name: str = "",
 ):  # fmt: skip
     """Chia tách: a combined cell gives villages to new independent cells.
+
+    `kept_name`, when given, is the new name of the original cell for the villages it keeps
+    ("Chi bộ bản Tà Pao - Nậm Ty" keeping Nậm Ty becomes "Chi bộ bản Nậm Ty"), from `on`.
 
     `parts` are SplitPart (or (name, villages[, members]) tuples). By default the members who
     live in a part's villages follow it; the others stay in the original cell with the villages
@@ -644,8 +647,18 @@ def reorg_split(
                 "n": len(staying),
             }
         )
+    old_name = cell.name
+    kept_name = (kept_name or "").strip()
+    if kept_name and not dissolve_old and kept_name != cell.name:
+        cell.name = kept_name
+        cell._history_user = by
+        cell.full_clean()
+        cell.save()
+        _close_version(cell, on)
+        version_of(cell, on).save()
+        details.append(_("%(old)s renamed %(new)s.") % {"old": old_name, "new": cell.name})
     summary = _("%(cell)s split; new cells: %(new)s.") % {
-        "cell": cell.name,
+        "cell": old_name,
         "new": ", ".join(u.name for u in results),
     }
     return _record(

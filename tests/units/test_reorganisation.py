@@ -376,6 +376,18 @@ def test_split_cell_keeps_its_remaining_village_and_its_residents(w, admin):
     assert Member.objects.filter(unit=w.cell_a1).count() == 2
 
 
+def test_split_can_rename_the_cell_for_the_village_it_keeps(w, admin):
+    old_name = w.cell_a1.name
+    parts = [("Chi bộ bản Phì Cao", [w.phi_cao]), ("Chi bộ bản Hát Chua", [w.hat_chua])]
+    reorg_split(cell=w.cell_a1, parts=parts, kept_name="Chi bộ thôn Mển", by=admin, **WHEN)
+
+    w.cell_a1.refresh_from_db()
+    assert w.cell_a1.name == "Chi bộ thôn Mển"
+    assert unit_node(user=admin, unit=w.cell_a1, as_of=ON - timedelta(days=1)).unit.name == (
+        old_name
+    )
+
+
 # Merge
 
 
