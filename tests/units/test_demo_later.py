@@ -319,3 +319,12 @@ def test_leaders_dashboard_charts_move_over_the_years(province):
     assert len(set(members)) == len(members)
     assert all(100 <= a <= 260 for a in admissions if a is not None)
     assert sum(now for _status, _label, now, _then in board.leaving) > 0
+
+
+def test_no_officer_in_office_today_is_exempt_from_activity(province):
+    from units.models import Officer
+
+    serving = Officer.objects.filter(ends_on=None)
+
+    assert serving.count() > 300
+    assert not serving.filter(member__exempt_since__isnull=False).exists()

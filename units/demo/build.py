@@ -1047,7 +1047,8 @@ def appoint_secretaries(district: Unit, by) -> None:
     term_of = {t.unit_id: t for t in Term.objects.filter(unit__in=cells, name=name)}
     firsts = {}
     for member in (
-        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL)
+        # Members exempt from activity (old age, illness) hold no office.
+        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL, exempt_since=None)
         .order_by("unit_id", "pk")
         .only("pk", "unit_id", "admitted_on")
     ):
@@ -1123,7 +1124,7 @@ def renew_terms(province: Unit, by, today: date | None = None) -> None:
         placed[unit_id].add(member_id)
     candidates = defaultdict(list)
     for member in (
-        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL)
+        Member.objects.filter(unit__in=cells, status=MemberStatus.FULL, exempt_since=None)
         .order_by("admitted_on", "pk")
         .only("pk", "unit_id", "admitted_on")
     ):
