@@ -32,20 +32,6 @@ def get_member_for_user(user, pk, *, write: bool = False) -> Member:
     return member
 
 
-def cell_members_on(cell, day):
-    """Members on the cell's rolls on `day` (admitted by then and not yet gone), name order.
-
-    Exempt members are included: callers that compute attendance leave them out themselves
-    (HD 12-HD/BTCTW: exempt members do not count in the attendance rate).
-    """
-    return (
-        Member.objects.filter(unit=cell, admitted_on__lte=day)
-        .active()
-        .select_related("unit")
-        .order_by("sort_key", "id")
-    )
-
-
 def get_import_batch_for_user(user, pk) -> ImportBatch:
     """The user's own import `pk` (404 for anyone else's), into a cell the user may still edit."""
     batch = ImportBatch.objects.filter(pk=pk, user=user).select_related("unit").first()
