@@ -183,7 +183,9 @@ class MemberFactory(DjangoModelFactory):
     full_name = factory.LazyAttribute(lambda o: o.person[0])
     sex = factory.LazyAttribute(lambda o: o.person[1])
     ethnicity = factory.LazyAttribute(lambda o: o.person[2])
-    birth_date = factory.Sequence(lambda n: date(1960 + n % 38, 1 + n % 12, 1 + n % 28))
+    # Born 1955-1980: of age for any admission date a test gives from 1999 on, whatever the
+    # running number the factory has reached in this process.
+    birth_date = factory.Sequence(lambda n: date(1955 + n % 26, 1 + n % 12, 1 + n % 28))
     hometown = "Mường Chà, Điện Biên"
     # Province code 011 (Điện Biên), then a running number: unique, 12 digits.
     citizen_id = factory.Sequence(lambda n: f"011{n:09d}")
