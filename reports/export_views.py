@@ -131,7 +131,10 @@ def _page(request, unit, form, *, status=200):
         "form": form,
         "period": period,
         "exports": exports,
-        "children": Unit.objects.filter(parent=unit).active().order_by("kind", "name"),
+        "children": Unit.objects.visible_to(request.user)
+        .filter(parent=unit)
+        .active()
+        .order_by("kind", "name"),
     }
     return render(request, "reports/exports/index.html", context, status=status)
 

@@ -28,9 +28,8 @@ from meetings.rules import (
     quarter_months,
     quarter_of,
 )
-from meetings.selectors import removal_candidates
+from meetings.selectors import on_rolls_q, removal_candidates
 from members.choices import (
-    ACTIVE_STATUSES,
     AGE_BANDS,
     EXIT_STATUSES,
     Ethnicity,
@@ -41,8 +40,8 @@ from members.models import Candidate, Member, MembershipEvent, Placement
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, probation_ends
 from members.rules import add_months as add_months_keep_day
 from reports.models import PERCENT_KINDS, Resolution, Target, TargetKind
-from reports.statistics import exempt_members
-from units.access import check_path, scope_for
+from reports.statistics import STATUS_EXITS, exempt_members, overlapping, year_earlier
+from units.access import check_path, paths_q, scope_for
 from units.models import CELL_KINDS, PATH_END, Unit, UnitKind, UnitVersion, VillageCoverage
 from units.selectors import MIN_FULL_MEMBERS_PER_CELL, Figures
 from units.vietnamese import text_sort_key
@@ -52,7 +51,6 @@ CHART_YEARS = 6
 # Why members left the rolls, in the order of the statistics form (HD 11-HD/BTCTW, 2021).
 LEAVING_STATUSES = list(dict.fromkeys(EXIT_STATUSES.values()))
 EXIT_LABELS = {status: MemberStatus(status).label for status in LEAVING_STATUSES}
-EXIT_KINDS = {status: kind for kind, status in EXIT_STATUSES.items()}
 
 
 # --- The tree as it stood ------------------------------------------------------------------
@@ -68,9 +66,7 @@ class History:
     def __init__(self, unit: Unit):
         self.top = unit.pk
         paths = set(UnitVersion.objects.filter(unit_id=unit.pk).values_list("path", flat=True))
-        self.paths_q = Q(pk__in=[])
-        for path in paths:
-            self.paths_q |= Q(path__gte=path, path__lt=path + PATH_END)
+        self.paths_q = paths_q(paths, "path")
         segment = f".{unit.pk}."
         self.versions = [
             v
@@ -152,14 +148,6 @@ class Flows:
                 if row is not None:
                     total += row[key]
         return total
-
-
-def _on_rolls(day: date, prefix: str = "member__") -> Q:
-    """A member on the rolls on `day`: admitted by then, not yet gone."""
-    return Q(**{f"{prefix}admitted_on__lte": day}) & (
-        Q(**{f"{prefix}left_on__gt": day})
-        | Q(**{f"{prefix}left_on__isnull": True, f"{prefix}status__in": ACTIVE_STATUSES})
-    )
 
 
 def _band_q(day: date, low, high, prefix: str = "member__") -> Q:
@@ -331,7 +319,7 @@ def _village_rows(commune_ids, cell_ids, days: list[date]) -> list[list[tuple]]:
     # A white village has nobody on the rolls living there: one index probe per village a day.
     lived = {
         f"lived_{i}": Exists(
-            Member.objects.filter(_on_rolls(d, ""), residence_village_id=OuterRef("village_id"))
+            Member.objects.filter(on_rolls_q(d), residence_village_id=OuterRef("village_id"))
         )
         for i, d in enumerate(days)
     }
@@ -507,7 +495,7 @@ def _departures(history: History, flows: Flows, day: date, last_year_day: date) 
     departure; the record's status and `left_on` no longer show it). One query."""
     counts = {}
     for status in LEAVING_STATUSES:
-        kind = Q(kind=EXIT_KINDS[status])
+        kind = Q(kind=STATUS_EXITS[status])
         counts.update(flows.counts(f"left_{status}_now", date(day.year, 1, 1), day, "on", kind))
         counts.update(
             flows.counts(
@@ -518,7 +506,7 @@ def _departures(history: History, flows: Flows, day: date, last_year_day: date) 
         row.pop("unit_id"): row
         for row in MembershipEvent.objects.filter(
             unit_id__in=history.ever(),
-            kind__in=list(EXIT_KINDS.values()),
+            kind__in=list(STATUS_EXITS.values()),
             on__gte=date(last_year_day.year, 1, 1),
             on__lte=day,
         )
@@ -853,7 +841,7 @@ def dashboard(*, user, unit: Unit, day: date) -> Dashboard:
     board = Dashboard(unit=unit, day=day, existed=any(v.unit_id == unit.pk for v in versions))
     board.month = month_start(day)
     board.quarter = quarter_of(day)
-    board.last_year_day = add_months_keep_day(day, -12)
+    board.last_year_day = year_earlier(day)
     years = list(range(day.year - CHART_YEARS + 1, day.year + 1))
     all_targets = list(
         Target.objects.filter(unit=unit).select_related("resolution").order_by("kind", "year")
@@ -1040,16 +1028,22 @@ def _child_order(unit: Unit):
 # --- Resolutions ---------------------------------------------------------------------------
 
 
-def get_resolution_for_user(user, pk, *, write: bool = False) -> Resolution:
-    """The resolution `pk` if the user may see its issuer (404), and manage it when `write`."""
+def _check_resolution(user, resolution: Resolution | None, *, write: bool) -> None:
+    """404 unless the user may see the resolution's issuer; 403 when `write` and the user may
+    not manage its targets."""
     from reports.services import can_manage_targets
 
-    resolution = Resolution.objects.filter(pk=pk).select_related("issuer").first()
     if resolution is None:
         raise Http404
     check_path(user, resolution.issuer.path)
     if write and not can_manage_targets(user, resolution.issuer):
         raise PermissionDenied
+
+
+def get_resolution_for_user(user, pk, *, write: bool = False) -> Resolution:
+    """The resolution `pk` if the user may see its issuer (404), and manage it when `write`."""
+    resolution = Resolution.objects.filter(pk=pk).select_related("issuer").first()
+    _check_resolution(user, resolution, write=write)
     return resolution
 
 
@@ -1059,7 +1053,7 @@ def get_target_for_user(user, pk, *, write: bool = False) -> Target:
     if target is None:
         raise Http404
     check_path(user, target.unit.path)
-    get_resolution_for_user(user, target.resolution_id, write=write)
+    _check_resolution(user, target.resolution, write=write)
     return target
 
 
@@ -1081,12 +1075,8 @@ def target_units(resolution: Resolution):
     district abolished since), cells left out."""
     first, last = date(resolution.start_year, 1, 1), date(resolution.end_year, 12, 31)
     paths = UnitVersion.objects.filter(unit_id=resolution.issuer_id).values_list("path", flat=True)
-    under = Q(pk__in=[])
-    for path in set(paths):
-        under |= Q(path__gte=path, path__lt=path + PATH_END)
     versions = (
-        UnitVersion.objects.filter(under, valid_from__lte=last)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+        UnitVersion.objects.filter(paths_q(set(paths), "path"), overlapping(first, last))
         .exclude(kind__in=CELL_KINDS)
         .values("unit_id")
     )

@@ -88,7 +88,7 @@ class Period:
         return months
 
 
-def _overlap(start: date, end: date) -> Q:
+def overlapping(start: date, end: date) -> Q:
     """Rows with a validity [valid_from, valid_to) that meets the days start..end."""
     return Q(valid_from__lte=end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=start))
 
@@ -285,7 +285,7 @@ def membership_changes(*, user, unit: Unit, period: Period, by_child: bool = Tru
     """
     check_path(user, unit.path)
     before, end = period.day_before, period.end
-    overlap = _overlap(before, end)
+    overlap = overlapping(before, end)
     own = sorted(
         UnitVersion.objects.filter(overlap, unit=unit).values_list("valid_from", "valid_to", "path")
     )
@@ -757,17 +757,16 @@ def meeting_statistics(
     check_path(user, unit.path)
     months = period.months
     first, after = months[0], add_months(months[-1], 1)
-    overlap = _overlap(first, after - timedelta(days=1))
+    overlap = overlapping(first, after - timedelta(days=1))
     own = list(UnitVersion.objects.filter(overlap, unit=unit).values_list("path", flat=True))
     total = CellMeetings(unit_id=unit.pk, name=unit.name)
     if not own:
         return [], total
+    # Every version of a unit under it in the period (it may have moved): the cells to list.
+    subtree = UnitVersion.objects.filter(overlap).filter(paths_q(set(own), "path"))
     versions = defaultdict(list)
-    for unit_id, parent_id, path, kind, name, vf, vt in (
-        UnitVersion.objects.filter(overlap)
-        .filter(paths_q(set(own), "path"))
-        .order_by("valid_from")
-        .values_list("unit_id", "parent_id", "path", "kind", "name", "valid_from", "valid_to")
+    for unit_id, parent_id, path, kind, name, vf, vt in subtree.order_by("valid_from").values_list(
+        "unit_id", "parent_id", "path", "kind", "name", "valid_from", "valid_to"
     ):
         versions[unit_id].append((vf, vt, parent_id, path, kind, name))
     names = {unit_id: rows[-1][5] for unit_id, rows in versions.items()}
@@ -801,9 +800,7 @@ def meeting_statistics(
         expected,
         present,
     ) in MonthlyRollup.objects.filter(
-        unit_id__in=UnitVersion.objects.filter(overlap)
-        .filter(paths_q(set(own), "path"))
-        .values("unit_id"),
+        unit_id__in=subtree.values("unit_id"),
         month__gte=first,
         month__lt=after,
     ).values_list(

@@ -15,23 +15,11 @@ from tests.factories import MemberFactory, UnitFactory, VillageFactory, bulk_tre
 from tests.meetings.factories import log_meeting
 from tests.reports.trees import (
     LONG_AGO,
-    build_handover,
-    build_year_2025,
     build_year_2025_with_move,
 )
 from units.models import Role, UnitKind
 
 YEAR = {"start": "01/01/2025", "end": "31/12/2025"}
-
-
-@pytest.fixture
-def year_2025(tree):
-    return build_year_2025(tree)
-
-
-@pytest.fixture
-def handover(db, superuser_admin):
-    return build_handover(superuser_admin)
 
 
 def workbook_of(response):

@@ -15,18 +15,8 @@ from reports.statistics import (
     roll,
 )
 from tests.factories import VillageFactory, bulk_tree, persona
-from tests.reports.trees import YEAR_2025, build_handover, build_year_2025
+from tests.reports.trees import YEAR_2025
 from units.models import Role
-
-
-@pytest.fixture
-def year_2025(tree):
-    return build_year_2025(tree)
-
-
-@pytest.fixture
-def handover(db, superuser_admin):
-    return build_handover(superuser_admin)
 
 
 def changes(user, unit, period=YEAR_2025, **kwargs):
