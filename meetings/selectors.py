@@ -153,12 +153,10 @@ def parent_name_on(cell: Unit, day: date) -> str:
 
 def guest_officers_on(cell: Unit, day: date):
     """Officers of the committees above `cell` in office on `day`: who may attend as guests."""
-    ids = [v.unit_id for v in units_above_on(cell, day)] or [
-        int(pk) for pk in cell.path.strip(".").split(".")[:-1]
-    ]
+    ids = [v.unit_id for v in units_above_on(cell, day)] or cell.ancestor_ids
     return (
-        Officer.objects.filter(unit_id__in=ids, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        Officer.objects.on(day)
+        .filter(unit_id__in=ids)
         .select_related("member", "unit")
         .order_by("-unit__depth", "role", "member__sort_key", "id")
     )

@@ -230,10 +230,15 @@ def rollup_refresh(*, cell_id: int, month: date) -> MonthlyRollup | None:
 
 
 def rollups_for(meetings) -> list[MonthlyRollup]:
-    """Unsaved rollups of a set of meetings (for bulk loads: the demo, the recompute command)."""
+    """Unsaved rollups of a set of meetings (for bulk loads: the demo, the tests)."""
+    return _rollup_objects(_rollup_rows(meetings))
+
+
+def _rollup_objects(computed: dict) -> list[MonthlyRollup]:
+    """Unsaved MonthlyRollup rows of `_rollup_rows` output."""
     return [
         MonthlyRollup(unit_id=cell_id, month=month, **values)
-        for (cell_id, month), values in _rollup_rows(meetings).items()
+        for (cell_id, month), values in computed.items()
     ]
 
 
@@ -399,8 +404,7 @@ def plan_accept(*, plan: ThematicPlan, by, on: date | None = None) -> ThematicPl
     """The committee above the cell accepts its registered topic."""
     committee = plan.cell.parent
     check_path(by, plan.cell.path)
-    scope = scope_for(by)
-    if committee is None or not scope.can_edit(committee.path) or scope.is_secretary_only:
+    if committee is None or not scope_for(by).can_restructure(committee.path):
         raise PermissionDenied
     plan.status = PlanStatus.ACCEPTED
     plan.accepted_by = by
@@ -408,6 +412,17 @@ def plan_accept(*, plan: ThematicPlan, by, on: date | None = None) -> ThematicPl
     plan._history_user = by
     plan.save()
     return plan
+
+
+def _differences(stored: dict, computed: dict, label: str = "") -> list[str]:
+    """One line per (owner, month) key whose stored values differ from those computed."""
+    lines = []
+    for key in sorted(set(stored) | set(computed)):
+        old, new = stored.get(key), computed.get(key)
+        if old != new:
+            owner, month = key
+            lines.append(f"{label}{owner} {month:%m/%Y}: {old} -> {new}")
+    return lines
 
 
 @transaction.atomic
@@ -421,15 +436,10 @@ def recompute_rollups(*, fix: bool = True) -> list[str]:
         for r in MonthlyRollup.objects.all()
     }
     computed = _rollup_rows(Meeting.objects.all())
-    differences = []
-    for key in sorted(set(stored) | set(computed)):
-        old, new = stored.get(key), computed.get(key)
-        if old != new:
-            cell_id, month = key
-            differences.append(f"{cell_id} {month:%m/%Y}: {old} -> {new}")
+    differences = _differences(stored, computed)
     if differences and fix:
         MonthlyRollup.objects.all().delete()
-        MonthlyRollup.objects.bulk_create(rollups_for(Meeting.objects.all()), batch_size=2000)
+        MonthlyRollup.objects.bulk_create(_rollup_objects(computed), batch_size=2000)
 
     member_stored = {
         (member_id, month): {"cell_id": cell_id, "unexcused": unexcused, "absences": absences}
@@ -438,12 +448,7 @@ def recompute_rollups(*, fix: bool = True) -> list[str]:
         )
     }
     member_computed = member_month_rows(Attendance.objects.all())
-    member_differences = []
-    for key in sorted(set(member_stored) | set(member_computed)):
-        old, new = member_stored.get(key), member_computed.get(key)
-        if old != new:
-            member_id, month = key
-            member_differences.append(f"đảng viên {member_id} {month:%m/%Y}: {old} -> {new}")
+    member_differences = _differences(member_stored, member_computed, "đảng viên ")
     if member_differences and fix:
         MemberMonth.objects.all().delete()
         MemberMonth.objects.bulk_create(member_months_for(member_computed), batch_size=2000)

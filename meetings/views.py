@@ -294,12 +294,9 @@ def unit_plans(request, unit_pk):
             return redirect("meeting_plans", unit_pk=unit.pk)
     plans = list(selectors.plan_list(user=request.user, unit=unit))
     for plan in plans:
+        # The committee above the cell accepts (as services.plan_accept checks).
         parent = plan.cell.path.rsplit(".", 2)[0] + "."
-        plan.can_accept = (
-            plan.status == PlanStatus.REGISTERED
-            and scope.can_edit(parent)
-            and not scope.is_secretary_only
-        )
+        plan.can_accept = plan.status == PlanStatus.REGISTERED and scope.can_restructure(parent)
     context = {"unit": unit, "form": form, "plans": plans}
     return render(request, "meetings/plan_list.html", context)
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from units.models import EDIT_ROLES, PATH_END, Assignment, Role, Unit
+from units.models import EDIT_ROLES, PATH_END, Assignment, Officer, Role, Unit, Village
 
 
 def _minimal(paths) -> tuple[str, ...]:
@@ -64,6 +64,11 @@ class Scope:
     @property
     def is_secretary_only(self) -> bool:
         return not self.everything and self.roles == frozenset({Role.SECRETARY})
+
+    def can_restructure(self, path: str) -> bool:
+        """May change the tree at `path` (found, edit, reorganise units, their villages and
+        officers): edit rights there, and more than a cell secretary's."""
+        return self.can_edit(path) and not self.is_secretary_only
 
     @property
     def can_edit_anything(self) -> bool:
@@ -121,6 +126,12 @@ def check_path(user, path: str, *, write: bool = False) -> None:
         raise PermissionDenied
 
 
+def check_structure_edit(user, unit: Unit) -> None:
+    """403 unless the user may change the tree at `unit` (callers looked it up in scope)."""
+    if not scope_for(user).can_restructure(unit.path):
+        raise PermissionDenied
+
+
 def get_unit_for_user(user, pk, *, write: bool = False) -> Unit:
     """The unit `pk` if the user may see it (404 otherwise), and edit it when `write` (403)."""
     unit = Unit.objects.filter(pk=pk).select_related("parent").first()
@@ -128,3 +139,19 @@ def get_unit_for_user(user, pk, *, write: bool = False) -> Unit:
         raise Http404
     check_path(user, unit.path, write=write)
     return unit
+
+
+def get_village_for_user(user, pk) -> Village:
+    """The village `pk` if the user may see it (Village.objects.visible_to), 404 otherwise."""
+    village = Village.objects.visible_to(user).filter(pk=pk).first()
+    if village is None:
+        raise Http404
+    return village
+
+
+def get_officer_for_user(user, pk) -> Officer:
+    """The officer `pk` if the user may see the officer's unit, 404 otherwise."""
+    officer = Officer.objects.filter(scope_for(user).visible_q("unit__path"), pk=pk).first()
+    if officer is None:
+        raise Http404
+    return officer

@@ -133,8 +133,11 @@ class ReorgForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
     def __init__(self, *args, unit: Unit, user, **kwargs):
         self.unit, self.user = unit, user
         super().__init__(*args, **kwargs)
-        # Decision fields last, after what the change is about.
-        for name in ("effective_on", "decision_number", "note"):
+        self.put_last()
+
+    def put_last(self, *names) -> None:
+        """These fields, then the decision's, after what the change is about."""
+        for name in (*names, "effective_on", "decision_number", "note"):
             self.fields[name] = self.fields.pop(name)
 
     def decision(self) -> dict:
@@ -277,11 +280,7 @@ class SplitForm(ReorgForm):
                 initial=member.split_default,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
-        for name in (
-            "kept_name", "dissolve_old", "officers_follow", "effective_on", "decision_number",
-            "note",
-        ):  # fmt: skip
-            self.fields[name] = self.fields.pop(name)
+        self.put_last("kept_name", "dissolve_old", "officers_follow")
 
     def arguments(self):
         from units.reorganisation import SplitPart
@@ -368,8 +367,7 @@ class ReformForm(ReorgForm):
                 required=False,
                 help_text=_("Leave empty to keep the name of the commune kept."),
             )
-        for name in ("move_assignments", "effective_on", "decision_number", "note"):
-            self.fields[name] = self.fields.pop(name)
+        self.put_last("move_assignments")
 
     def clean(self):
         cleaned = super().clean()

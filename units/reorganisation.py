@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from members.models import Candidate, Member
 from members.services import members_move
-from units.access import forget_scope, paths_q, scope_for
+from units.access import check_structure_edit, forget_scope, paths_q
 from units.models import (
     ALLOWED_PARENT_KINDS,
     CELL_KINDS,
@@ -61,12 +61,6 @@ def preview(operation, **kwargs) -> ReorgEvent:
         return done.event
 
 
-def _require_structure_edit(by, unit: Unit) -> None:
-    scope = scope_for(by)
-    if not scope.can_edit(unit.path) or scope.is_secretary_only:
-        raise PermissionDenied
-
-
 def _record(kind, *, on, decision_number, note, by, summary, details, parts) -> ReorgEvent:
     event = ReorgEvent(
         kind=kind,
@@ -88,6 +82,20 @@ def _record(kind, *, on, decision_number, note, by, summary, details, parts) -> 
 
 def _close_version(unit: Unit, on: date) -> None:
     UnitVersion.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=on)
+
+
+def _rename(unit: Unit, on: date, by, **names) -> str:
+    """The unit bears `names` (name, short name) from `on`: saved with history, its version in
+    force closed and a new one opened, so earlier dates keep the old name. Returns the detail."""
+    old_name = unit.name
+    for field, value in names.items():
+        setattr(unit, field, value)
+    unit._history_user = by
+    unit.full_clean()
+    unit.save()
+    _close_version(unit, on)
+    version_of(unit, on).save()
+    return _("%(old)s renamed %(new)s.") % {"old": old_name, "new": unit.name}
 
 
 def _check_may_sit_under(units, target: Unit) -> None:
@@ -146,6 +154,13 @@ def _commune_of(unit: Unit) -> int | None:
     )
 
 
+def _stays_under_a_commune(cell: Unit) -> ValidationError:
+    """The refusal when a cell covering villages would end up under no commune."""
+    return ValidationError(
+        _("%(cell)s covers villages, so it stays under a commune committee.") % {"cell": cell.name}
+    )
+
+
 def _check_names_free(villages) -> None:
     """Villages passing to another commune must not meet a namesake there (two queries)."""
     villages = list(villages)
@@ -199,10 +214,7 @@ def _villages_follow_cells(paths) -> list[Village]:
             (pk for pk in reversed(village.cell.ancestor_ids) if pk in communes), None
         )
         if commune_id is None:
-            raise ValidationError(
-                _("%(cell)s covers villages, so it stays under a commune committee.")
-                % {"cell": village.cell.name}
-            )
+            raise _stays_under_a_commune(village.cell)
         if commune_id != village.commune_id:
             village.commune_id = commune_id
             moved.append(village)
@@ -240,7 +252,7 @@ def _end(unit: Unit, on: date, by) -> None:
 @transaction.atomic
 def reorg_found(*, parent: Unit, on: date, decision_number: str, note: str = "", by, **fields):
     """Thành lập: a new unit under `parent` from `on`."""
-    _require_structure_edit(by, parent)
+    check_structure_edit(by, parent)
     check_not_in_future(on)
     since = (
         UnitVersion.objects.filter(unit=parent, valid_to__isnull=True)
@@ -272,18 +284,11 @@ def reorg_rename(
     *, unit: Unit, name: str, short_name: str = "", on: date, decision_number: str, note="", by
 ):
     """Đổi tên: the unit bears its new name from `on`; earlier dates keep the old one."""
-    _require_structure_edit(by, unit.parent or unit)
+    check_structure_edit(by, unit.parent or unit)
     check_not_in_future(on)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     check_not_before_last_change([unit.path], on)
-    old_name = unit.name
-    unit.name, unit.short_name = name, short_name
-    unit._history_user = by
-    unit.full_clean()
-    unit.save()
-    _close_version(unit, on)
-    version_of(unit, on).save()
-    summary = _("%(old)s renamed %(new)s.") % {"old": old_name, "new": unit.name}
+    summary = _rename(unit, on, by, name=name, short_name=short_name)
     return _record(
         ReorgKind.RENAME,
         on=on,
@@ -361,16 +366,20 @@ def _candidates_move(candidates: list, to_unit: Unit, by) -> None:
     bulk_update_with_history(candidates, Candidate, ["unit"], default_user=by)
 
 
+def _members_join(members: list, into: Unit, on: date, by) -> list[str]:
+    """The members of a unit that ends join `into` from `on`; the detail, if any moved."""
+    if not members:
+        return []
+    members_move(members=members, to_unit=into, on=on, by=by)
+    return [
+        ngettext("%(n)d member joins %(into)s.", "%(n)d members join %(into)s.", len(members))
+        % {"n": len(members), "into": into.name}
+    ]
+
+
 def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
     """Members, villages, sub-units, officers and roles of `source` pass to `into`."""
-    details = []
-    members = list(Member.objects.active().filter(unit=source))
-    if members:
-        members_move(members=members, to_unit=into, on=on, by=by)
-        details.append(
-            ngettext("%(n)d member joins %(into)s.", "%(n)d members join %(into)s.", len(members))
-            % {"n": len(members), "into": into.name}
-        )
+    details = _members_join(list(Member.objects.active().filter(unit=source)), into, on, by)
     _candidates_move(_open_candidates(unit=source), into, by)
     # A commune's villages pass to the commune kept; a cell's villages to the cell kept, and
     # to its commune when that is another one.
@@ -381,10 +390,7 @@ def _absorb(source: Unit, into: Unit, on: date, by) -> list[str]:
     if covered:
         commune_id = _commune_of(into)
         if commune_id is None:
-            raise ValidationError(
-                _("%(cell)s covers villages, so it stays under a commune committee.")
-                % {"cell": into.name}
-            )
+            raise _stays_under_a_commune(into)
         for village in covered:
             village.cell_id, village.commune_id = into.pk, commune_id
     _pass_villages([*villages, *covered], ["commune", "cell"], on, by)
@@ -424,7 +430,7 @@ def reorg_merge(*, absorbed: list[Unit], into: Unit, on: date, decision_number: 
 
     Only units of one kind merge (cell into cell, commune into commune).
     """
-    _require_structure_edit(by, into.parent or into)
+    check_structure_edit(by, into.parent or into)
     check_not_in_future(on)
     into = Unit.objects.select_for_update().get(pk=into.pk)
     absorbed = list(
@@ -433,7 +439,7 @@ def reorg_merge(*, absorbed: list[Unit], into: Unit, on: date, decision_number: 
     if not absorbed or any(u.pk == into.pk for u in absorbed):
         raise ValidationError(_("Choose units to merge other than the unit they merge into."))
     for unit in absorbed:
-        _require_structure_edit(by, unit.parent or unit)
+        check_structure_edit(by, unit.parent or unit)
         if unit.dissolved_on or into.dissolved_on:
             raise ValidationError(_("A dissolved unit takes no part in a merger."))
         if unit.kind != into.kind:
@@ -514,7 +520,7 @@ def reorg_split(
     unless `dissolve_old` says so and every member has a new cell. Officers who go to a new
     cell leave their office in the old one, and hold it in the new one when `officers_follow`.
     """
-    _require_structure_edit(by, cell.parent)
+    check_structure_edit(by, cell.parent)
     check_not_in_future(on)
     cell = Unit.objects.select_for_update().get(pk=cell.pk)
     own = {v.pk: v for v in Village.objects.filter(cell=cell).order_by("pk")}
@@ -650,13 +656,7 @@ def reorg_split(
     old_name = cell.name
     kept_name = (kept_name or "").strip()
     if kept_name and not dissolve_old and kept_name != cell.name:
-        cell.name = kept_name
-        cell._history_user = by
-        cell.full_clean()
-        cell.save()
-        _close_version(cell, on)
-        version_of(cell, on).save()
-        details.append(_("%(old)s renamed %(new)s.") % {"old": old_name, "new": cell.name})
+        details.append(_rename(cell, on, by, name=kept_name))
     summary = _("%(cell)s split; new cells: %(new)s.") % {
         "cell": old_name,
         "new": ", ".join(u.name for u in results),
@@ -683,7 +683,7 @@ def reorg_dissolve(
     Members go to a cell; units go under a unit that may hold each of them; villages only to a
     commune committee.
     """
-    _require_structure_edit(by, unit.parent or unit)
+    check_structure_edit(by, unit.parent or unit)
     check_not_in_future(on)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.dissolved_on:
@@ -728,18 +728,12 @@ def reorg_dissolve(
         )
     check_not_before_last_change([unit.path], on, member_units=[unit.pk])
     details = []
-    if candidates:
-        _require_structure_edit(by, members_to.parent or members_to)
+    if members or candidates:
+        check_structure_edit(by, members_to.parent or members_to)
         _candidates_move(candidates, members_to, by)
-    if members:
-        _require_structure_edit(by, members_to.parent or members_to)
-        members_move(members=members, to_unit=members_to, on=on, by=by)
-        details.append(
-            ngettext("%(n)d member joins %(into)s.", "%(n)d members join %(into)s.", len(members))
-            % {"n": len(members), "into": members_to.name}
-        )
+        details += _members_join(members, members_to, on, by)
     if units_to is not None and (children or villages):
-        _require_structure_edit(by, units_to)
+        check_structure_edit(by, units_to)
         for village in villages:
             village.commune_id = units_to.pk
         _pass_villages(villages, ["commune"], on, by)
@@ -812,7 +806,7 @@ def reorg_reform_2025(
     if district.kind != UnitKind.DISTRICT:
         raise ValidationError(_("Only a district committee is abolished by the 2025 reform."))
     province = district.parent
-    _require_structure_edit(by, province)
+    check_structure_edit(by, province)
     check_not_in_future(on)
     district = Unit.objects.select_for_update().get(pk=district.pk)
     province = Unit.objects.select_for_update().get(pk=province.pk)

@@ -14,8 +14,10 @@ from units.access import paths_q, scope_for
 from units.models import (
     PATH_END,
     Officer,
+    OfficerRole,
     ReorgEvent,
     ReorgEventUnit,
+    Unit,
     UnitKind,
     UnitVersion,
     Village,
@@ -94,8 +96,7 @@ def _own_figures(units, paths_root: str, as_of=None):
         # Where members were on that day, and who was on the rolls (and full) by then.
         counts = (
             Placement.objects.on(as_of)
-            .filter(unit_id__in=[u.pk for u in units], member__admitted_on__lte=as_of)
-            .filter(Q(member__left_on__isnull=True) | Q(member__left_on__gt=as_of))
+            .filter(_on_rolls(as_of, "member__"), unit_id__in=[u.pk for u in units])
             .values_list("unit_id")
             .annotate(n=Count("id"), full=Count("id", filter=Q(member__official_on__lte=as_of)))
             .order_by()
@@ -150,15 +151,9 @@ class VillageOnDay:
     cell_id: int | None
 
 
-def _villages(day, commune_ids, cell_ids=()) -> list[VillageOnDay]:
-    """The villages of these communes (or, without communes, those these cells cover) on `day`
-    (today's when None), in one query."""
-    if commune_ids:
-        where = Q(commune_id__in=commune_ids)
-    elif cell_ids:
-        where = Q(cell_id__in=cell_ids)
-    else:
-        return []
+def _village_rows(day, where: Q) -> list[VillageOnDay]:
+    """The villages matching `where` (on their commune and cell) with their coverage on `day`:
+    today's from the villages themselves when None, else the dated coverage. One query."""
     if day is None:
         rows = (
             Village.objects.filter(where)
@@ -175,6 +170,16 @@ def _villages(day, commune_ids, cell_ids=()) -> list[VillageOnDay]:
     return [VillageOnDay(*row) for row in rows]
 
 
+def _villages(day, commune_ids, cell_ids=()) -> list[VillageOnDay]:
+    """The villages of these communes (or, without communes, those these cells cover) on `day`
+    (today's when None), in one query."""
+    if commune_ids:
+        return _village_rows(day, Q(commune_id__in=commune_ids))
+    if cell_ids:
+        return _village_rows(day, Q(cell_id__in=cell_ids))
+    return []
+
+
 def villages_on(day: date | None, paths) -> list[VillageOnDay]:
     """Every village of the communes under `paths` with its commune and covering cell on `day`.
 
@@ -184,31 +189,22 @@ def villages_on(day: date | None, paths) -> list[VillageOnDay]:
     if not paths:
         return []
     if day is None:
-        rows = (
-            Village.objects.filter(paths_q(paths, "commune__path"))
-            .values_list("pk", "name", "commune_id", "cell_id")
-            .order_by("commune_id", "pk")
-        )
-    else:
-        communes = (
-            UnitVersion.objects.on(day)
-            .filter(paths_q(paths, "path"), kind=UnitKind.COMMUNE)
-            .values("unit_id")
-        )
-        rows = (
-            VillageCoverage.objects.on(day)
-            .filter(commune_id__in=communes)
-            .values_list("village_id", "village__name", "commune_id", "cell_id")
-            .order_by("commune_id", "village_id")
-        )
-    return [VillageOnDay(*row) for row in rows]
+        return _village_rows(None, paths_q(paths, "commune__path"))
+    communes = (
+        UnitVersion.objects.on(day)
+        .filter(paths_q(paths, "path"), kind=UnitKind.COMMUNE)
+        .values("unit_id")
+    )
+    return _village_rows(day, Q(commune_id__in=communes))
 
 
-def _on_rolls(day) -> Q:
+def _on_rolls(day, prefix: str = "") -> Q:
     """Members on the rolls on `day` (today's active members when None)."""
     if day is None:
-        return Q(status__in=ACTIVE_STATUSES)
-    return Q(admitted_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
+        return Q(**{f"{prefix}status__in": ACTIVE_STATUSES})
+    return Q(**{f"{prefix}admitted_on__lte": day}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
 
 
 def _residents(village_ids, day) -> dict:
@@ -285,6 +281,11 @@ def unit_node(*, user, unit, as_of=None):
     """One unit with its subtree figures and its children's figures (None if it did not exist)."""
     nodes = unit_tree(user=user, root=unit, as_of=as_of)
     return nodes[0] if nodes else None
+
+
+def unit_ancestors(*, user, unit):
+    """The units above `unit` the user may see, from the top (the page's breadcrumb)."""
+    return Unit.objects.filter(pk__in=unit.ancestor_ids).filter(scope_for(user).visible_q("path"))
 
 
 def small_cells(node: Node) -> list:
@@ -376,6 +377,21 @@ def unit_officers(*, unit, day: date | None = None, former_limit: int = 30) -> d
         reverse=True,
     )
     return {"current": current, "former": former[:former_limit]}
+
+
+def secretaries_heading_villages(*, unit, day: date | None = None) -> int:
+    """Cell secretaries under `unit` in office on `day` (today by default) who are also village
+    heads (seed 001 counts them). One query."""
+    return (
+        Officer.objects.on(day or timezone.localdate())
+        .filter(
+            unit__path__gte=unit.path,
+            unit__path__lt=unit.path + PATH_END,
+            role=OfficerRole.SECRETARY,
+            is_village_head=True,
+        )
+        .count()
+    )
 
 
 def cell_members_as_of(*, user, unit, day: date):

@@ -14,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.access import forget_scope, paths_q, scope_for
+from units.access import check_structure_edit, forget_scope, paths_q, scope_for
 from units.models import (
     Assignment,
     Officer,
@@ -39,12 +39,11 @@ def _save_with_history(obj, by) -> None:
 
 def _require_edit(by, unit: Unit | None) -> None:
     """Structural changes need edit rights over the unit above (secretaries have none)."""
-    scope = scope_for(by)
     if unit is None:
-        if not scope.everything:
+        if not scope_for(by).everything:
             raise PermissionDenied
-    elif not scope.can_edit(unit.path) or scope.is_secretary_only:
-        raise PermissionDenied
+    else:
+        check_structure_edit(by, unit)
 
 
 def version_of(unit: Unit, valid_from: date) -> UnitVersion:
@@ -139,7 +138,12 @@ def coverage_rows(villages, since: date) -> list[VillageCoverage]:
 
 def coverage_change(villages, on: date) -> None:
     """Villages whose commune or covering cell changes on `on` (already set on the objects):
-    their coverage in force is closed and the new one opened, in four queries however many."""
+    their coverage in force is closed and the new one opened, in four queries however many.
+
+    Every writer of a village's commune or cell calls it in the same transaction (village_update,
+    units.reorganisation._pass_villages), so Village.commune/cell, kept for today's reads, are
+    always the coverage in force.
+    """
     villages = list(villages)
     if not villages:
         return
@@ -311,10 +315,10 @@ def term_create(*, unit: Unit, name: str, starts_on: date, ends_on: date | None,
     return term
 
 
-def _officer_login(*, unit: Unit, member, username: str, by):
+def _officer_login(*, unit: Unit, member, role: str, username: str, by):
     """The login a cell secretary gets with her office: a new user, or the one this member
     already had with an earlier office. Anyone else's existing login is refused."""
-    if not (unit.is_cell):
+    if not (unit.is_cell and role == OfficerRole.SECRETARY):
         raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
     if not scope_for(by).can_administer(unit.path):
         raise ValidationError(_("Only an administrator may give access to chibo."))
@@ -353,9 +357,7 @@ def officer_appoint(
     check_not_in_future(starts_on, "starts_on")
     user = None
     if username:
-        if role != OfficerRole.SECRETARY:
-            raise ValidationError(_("Only a cell's secretary gets the secretary role with it."))
-        user = _officer_login(unit=unit, member=member, username=username, by=by)
+        user = _officer_login(unit=unit, member=member, role=role, username=username, by=by)
     officer = Officer(
         unit=unit,
         member=member,

@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from members.selectors import member_list
 from units import reorganisation, services
-from units.access import get_unit_for_user, scope_for
+from units.access import (
+    check_structure_edit,
+    get_officer_for_user,
+    get_unit_for_user,
+    get_village_for_user,
+    scope_for,
+)
 from units.forms import (
     AsOfForm,
     DissolveForm,
@@ -31,18 +36,17 @@ from units.forms import (
 )
 from units.history import history_entries
 from units.models import (
-    Officer,
-    OfficerRole,
     ReorgKind,
     Term,
     Unit,
     UnitKind,
-    Village,
 )
 from units.selectors import (
     cell_members_as_of,
     cell_membership_changes,
+    secretaries_heading_villages,
     small_cells,
+    unit_ancestors,
     unit_events,
     unit_node,
     unit_officers,
@@ -85,8 +89,8 @@ def unit_detail(request, pk):
     as_of = AsOfForm(request.GET or None)
     day = as_of.day
     node = unit_node(user=request.user, unit=unit, as_of=day)
-    ancestors = Unit.objects.filter(pk__in=unit.ancestor_ids).filter(scope.visible_q("path"))
-    can_reorganise = scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only
+    # Editing a unit's own record and reorganising it are for the committee above.
+    can_reorganise = scope.can_restructure((unit.parent or unit).path)
     members = []
     if unit.is_cell and day is not None:
         members = cell_members_as_of(user=request.user, unit=unit, day=day)
@@ -101,28 +105,18 @@ def unit_detail(request, pk):
         "events": unit_events(unit=unit, until=day),
         "officers": unit_officers(unit=unit, day=day),
         "can_manage": can_reorganise,
-        # Seed 001 counts the cell secretaries who are also village heads.
         "secretaries_heading_villages": (
-            0
-            if unit.is_cell
-            else Officer.objects.on(day or timezone.localdate())
-            .filter(
-                unit__path__gte=unit.path,
-                unit__path__lt=unit.path + "~",
-                role=OfficerRole.SECRETARY,
-                is_village_head=True,
-            )
-            .count()
+            0 if unit.is_cell else secretaries_heading_villages(unit=unit, day=day)
         ),
         "reorganisations": (
             [(k, label) for k, label in REORG_LABELS.items() if _applies(k, unit)]
             if can_reorganise
             else []
         ),
-        "ancestors": ancestors,
-        # Editing a unit's own record is for the committee above; adding under it for its own.
-        "can_edit": scope.can_edit((unit.parent or unit).path) and not scope.is_secretary_only,
-        "can_add": scope.can_edit(unit.path) and not scope.is_secretary_only,
+        "ancestors": unit_ancestors(user=request.user, unit=unit),
+        "can_edit": can_reorganise,
+        # Adding under a unit is for the unit itself.
+        "can_add": scope.can_restructure(unit.path),
         "can_add_member": unit.is_cell and scope.can_edit(unit.path),
         "villages": village_coverage(commune=unit, as_of=day) if unit.has_villages else [],
         "small_cells": small_cells(node) if node else [],
@@ -135,22 +129,11 @@ def unit_detail(request, pk):
     return render(request, "units/unit_detail.html", context)
 
 
-def _check_structure_edit(user, unit):
-    """Changing the tree needs edit rights over `unit` (the unit above); secretaries have none.
-
-    Callers have already looked the target up through access (404 when out of sight), so a
-    refusal here is 403.
-    """
-    scope = scope_for(user)
-    if not scope.can_edit(unit.path) or scope.is_secretary_only:
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request, parent_pk):
     parent = get_unit_for_user(request.user, parent_pk, write=True)
-    _check_structure_edit(request.user, parent)
+    check_structure_edit(request.user, parent)
     if not parent.can_have_children:
         raise PermissionDenied
     form = UnitForm(request.POST or None, parent=parent)
@@ -171,7 +154,7 @@ def unit_create(request, parent_pk):
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk):
     unit = get_unit_for_user(request.user, pk, write=True)
-    _check_structure_edit(request.user, unit.parent or unit)
+    check_structure_edit(request.user, unit.parent or unit)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +173,7 @@ def unit_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def village_create(request, commune_pk):
     commune = get_unit_for_user(request.user, commune_pk, write=True)
-    _check_structure_edit(request.user, commune)
+    check_structure_edit(request.user, commune)
     if not commune.has_villages:
         raise PermissionDenied
     form = VillageForm(request.POST or None, commune=commune)
@@ -212,9 +195,9 @@ def village_create(request, commune_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def village_edit(request, pk):
-    village = get_object_or_404(Village.objects.visible_to(request.user), pk=pk)
+    village = get_village_for_user(request.user, pk)
     commune = village.commune
-    _check_structure_edit(request.user, commune)
+    check_structure_edit(request.user, commune)
     form = VillageForm(request.POST or None, instance=village, commune=commune)
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +261,7 @@ def reorganise(request, pk, kind):
     if kind not in REORGANISATIONS or not _applies(kind, unit):
         raise Http404
     form_class, operation = REORGANISATIONS[kind]
-    _check_structure_edit(request.user, unit if kind == ReorgKind.FOUND else (unit.parent or unit))
+    check_structure_edit(request.user, unit if kind == ReorgKind.FOUND else (unit.parent or unit))
     form = form_class(request.POST or None, unit=unit, user=request.user)
     event = None
     if request.method == "POST" and form.is_valid():
@@ -299,7 +282,7 @@ def reorganise(request, pk, kind):
 @require_http_methods(["GET", "POST"])
 def officer_create(request, pk):
     unit = get_unit_for_user(request.user, pk)
-    _check_structure_edit(request.user, unit.parent or unit)
+    check_structure_edit(request.user, unit.parent or unit)
     form = OfficerForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,12 +298,10 @@ def officer_create(request, pk):
 @login_required
 def officer_end(request, pk):
     """End an office on the date given (today when empty), from the unit page."""
-    officer = get_object_or_404(
-        Officer.objects.filter(scope_for(request.user).visible_q("unit__path")), pk=pk
-    )
+    officer = get_officer_for_user(request.user, pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _check_structure_edit(request.user, officer.unit.parent or officer.unit)
+    check_structure_edit(request.user, officer.unit.parent or officer.unit)
     form = OfficerEndForm(request.POST)
     try:
         if not form.is_valid():
@@ -338,7 +319,7 @@ def officer_end(request, pk):
 @require_http_methods(["GET", "POST"])
 def term_create(request, pk):
     unit = get_unit_for_user(request.user, pk)
-    _check_structure_edit(request.user, unit.parent or unit)
+    check_structure_edit(request.user, unit.parent or unit)
     form = TermForm(request.POST or None, instance=Term(unit=unit))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

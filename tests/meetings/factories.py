@@ -8,6 +8,8 @@ from meetings.models import AttendanceStatus, MeetingKind
 from tests.factories import MemberFactory
 
 TASK_ROWS = 3
+DAY = date(2026, 3, 14)  # the day the tests' meetings are held
+TODAY = date(2026, 3, 20)  # the day they run (tests.meetings.conftest.after_day)
 
 
 def members_in(cell, n: int, **fields):

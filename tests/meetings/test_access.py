@@ -4,32 +4,12 @@ tasks and thematic plans by the cell and the committee above it."""
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from meetings.models import Meeting, PlanStatus, Task, ThematicPlan
-from tests.meetings.factories import form_data, log_meeting, members_in
+from tests.meetings.factories import DAY, form_data, members_in
 
-pytestmark = pytest.mark.django_db
-DAY = date(2026, 3, 14)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(date(2026, 3, 20), tick=False):
-        yield
-
-
-@pytest.fixture
-def meeting_b(tree, secretary_b):
-    members_in(tree.cell_b1, 3)
-    return log_meeting(tree.cell_b1, secretary_b, DAY)
-
-
-@pytest.fixture
-def meeting_a(tree, secretary_a):
-    members_in(tree.cell_a1, 3)
-    return log_meeting(tree.cell_a1, secretary_a, DAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_day")]
 
 
 def test_secretary_cannot_log_a_meeting_for_another_cell(tree, secretary_a, client_for):

@@ -125,6 +125,10 @@ def _states(unit, user, today=TODAY):
     return {row.unit.pk: {c.month: (c.state, c.thematic) for c in row.months} for row in rows}, rows
 
 
+def _grid_html(client, unit) -> str:
+    return client.get(reverse("meeting_grid", args=[unit.pk])).content.decode()
+
+
 def test_only_a_regular_meeting_makes_a_month_met_and_thematic_comes_on_top(
     tree, secretary_a, district_admin, client_for
 ):
@@ -152,11 +156,7 @@ def test_only_a_regular_meeting_makes_a_month_met_and_thematic_comes_on_top(
     assert (board[tree.commune_a.pk].met, a1_row.met_months) == (1, 1)
     assert board[tree.commune_a.pk].cell_months == 22
     assert board[tree.commune_a.pk].thematic == 2
-    html = (
-        client_for(district_admin)
-        .get(reverse("meeting_grid", args=[tree.commune_a.pk]))
-        .content.decode()
-    )
+    html = _grid_html(client_for(district_admin), tree.commune_a)
     assert 'grid-missed grid-thematic grid-good" data-month="02/2026"' in html
     assert 'grid-met grid-thematic grid-good" data-month="12/2025"' in html
 
@@ -223,11 +223,7 @@ def test_the_grid_shows_meeting_quality(tree, secretary_a, district_admin, clien
     goods = {c.month: c.good for c in row.months}
     assert goods[date(2026, 1, 1)] and not goods[date(2026, 2, 1)]
     assert (row.good_quality, row.meetings) == (1, 2)
-    html = (
-        client_for(district_admin)
-        .get(reverse("meeting_grid", args=[tree.commune_a.pk]))
-        .content.decode()
-    )
+    html = _grid_html(client_for(district_admin), tree.commune_a)
     assert 'grid-met grid-good" data-month="01/2026"' in html
     assert 'grid-met" data-month="02/2026"' in html
 

@@ -4,22 +4,14 @@ import re
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from meetings.models import Attendance, AttendanceStatus, Meeting, MonthlyRollup, Task
 from meetings.services import STALE_MESSAGE, recompute_rollups
-from tests.meetings.factories import form_data, log_meeting, members_in
+from tests.meetings.factories import DAY, form_data, log_meeting, members_in
 
-DAY = date(2026, 3, 14)
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(date(2026, 3, 20), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_day")]
 
 
 @pytest.fixture

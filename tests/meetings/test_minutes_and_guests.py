@@ -18,18 +18,11 @@ from meetings.models import (
     MonthlyRollup,
     ThematicPlan,
 )
-from tests.meetings.factories import form_data, log_meeting, members_in
+from tests.meetings.factories import DAY, form_data, log_meeting, members_in
 from units.models import Officer, OfficerRole
 
-pytestmark = pytest.mark.django_db
-DAY = date(2026, 3, 14)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_day")]
 EXCUSED, UNEXCUSED = AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(date(2026, 3, 20), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ or exempt kept apart with their reason, and an edit that never drops a row."""
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from meetings.models import ApartReason, Attendance, AttendanceStatus, Meeting
@@ -14,14 +13,8 @@ from members.choices import EventKind
 from members.models import Placement
 from tests.meetings.factories import form_data, log_meeting, members_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_day")]
 JANUARY = date(2026, 1, 10)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(date(2026, 3, 20), tick=False):
-        yield
 
 
 BORN = date(1970, 1, 1)  # of age at the admission: events run full validation

@@ -4,50 +4,36 @@ Thematic plans: this quarter or the next, a thematic meeting linked to its own q
 from datetime import date
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import Meeting, PlanStatus, Task, ThematicPlan
 from meetings.selectors import task_list
-from tests.meetings.factories import form_data, log_meeting, members_in
+from tests.meetings.factories import DAY, form_data, members_in
 
-pytestmark = pytest.mark.django_db
-DAY = date(2026, 3, 14)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(date(2026, 3, 20), tick=False):
-        yield
-
-
-@pytest.fixture
-def meeting(tree, secretary_a):
-    members_in(tree.cell_a1, 3)
-    return log_meeting(tree.cell_a1, secretary_a, DAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("after_day")]
 
 
 def _task(meeting, member, text, **fields):
     return Task.objects.create(meeting=meeting, member=member, text=text, **fields)
 
 
-def test_open_tasks_come_first_then_by_due_date(tree, secretary_a, meeting):
-    member = meeting.attendance.first().member
-    done = _task(meeting, member, "Đã xong", due_on=date(2026, 3, 1), done_on=date(2026, 3, 2))
-    late = _task(meeting, member, "Hạn muộn", due_on=date(2026, 5, 1))
-    soon = _task(meeting, member, "Hạn sớm", due_on=date(2026, 4, 1))
-    undated = _task(meeting, member, "Không hạn")
+def test_open_tasks_come_first_then_by_due_date(tree, secretary_a, meeting_a):
+    member = meeting_a.attendance.first().member
+    done = _task(meeting_a, member, "Đã xong", due_on=date(2026, 3, 1), done_on=date(2026, 3, 2))
+    late = _task(meeting_a, member, "Hạn muộn", due_on=date(2026, 5, 1))
+    soon = _task(meeting_a, member, "Hạn sớm", due_on=date(2026, 4, 1))
+    undated = _task(meeting_a, member, "Không hạn")
     assert list(task_list(user=secretary_a, cell=tree.cell_a1)) == [soon, late, undated, done]
     sql = str(task_list(user=secretary_a, cell=tree.cell_a1).query)
     assert "NULLS FIRST" in sql or "IS NOT NULL" in sql  # said to the database, not assumed
 
 
-def test_the_task_list_shows_50_a_page(tree, secretary_a, client_for, meeting):
-    member = meeting.attendance.first().member
+def test_the_task_list_shows_50_a_page(tree, secretary_a, client_for, meeting_a):
+    member = meeting_a.attendance.first().member
     Task.objects.bulk_create(
-        Task(meeting=meeting, member=member, text=f"Việc số {i:03d}") for i in range(120)
+        Task(meeting=meeting_a, member=member, text=f"Việc số {i:03d}") for i in range(120)
     )
     client = client_for(secretary_a)
     url = reverse("meeting_cell_tasks", args=[tree.cell_a1.pk])
@@ -58,9 +44,9 @@ def test_the_task_list_shows_50_a_page(tree, secretary_a, client_for, meeting):
     assert last.count('action="/meetings/tasks/') == 20 and "Việc số 119" in last
 
 
-def test_marking_done_returns_to_the_members_task_list(tree, secretary_a, client_for, meeting):
-    member = meeting.attendance.first().member
-    task = _task(meeting, member, "Tu sửa đường bản")
+def test_marking_done_returns_to_the_members_task_list(tree, secretary_a, client_for, meeting_a):
+    member = meeting_a.attendance.first().member
+    task = _task(meeting_a, member, "Tu sửa đường bản")
     back = reverse("meeting_member_tasks", args=[member.pk])
     client = client_for(secretary_a)
     page = client.get(back).content.decode()
@@ -72,8 +58,10 @@ def test_marking_done_returns_to_the_members_task_list(tree, secretary_a, client
 
 
 @pytest.mark.parametrize("unsafe", ["https://evil.example/", "//evil.example/x", "javascript:x"])
-def test_marking_done_never_returns_to_another_site(unsafe, tree, secretary_a, client_for, meeting):
-    task = _task(meeting, meeting.attendance.first().member, "Việc")
+def test_marking_done_never_returns_to_another_site(
+    unsafe, tree, secretary_a, client_for, meeting_a
+):
+    task = _task(meeting_a, meeting_a.attendance.first().member, "Việc")
     response = client_for(secretary_a).post(
         reverse("meeting_task_done", args=[task.pk]), {"next": unsafe}
     )

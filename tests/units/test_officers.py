@@ -100,16 +100,20 @@ def test_the_unit_page_as_of_a_date_shows_the_officers_of_that_day(
 # A login with the office
 
 
-def test_a_secretary_gets_a_new_login_with_her_office(tree, district_admin):
-    member = MemberFactory(unit=tree.cell_a1)
-    officer = officer_appoint(
+def _appoint_with_login(tree, member, by, starts_on=date(2025, 7, 1)):
+    """`member` appointed secretary of cell A1 from `starts_on`, with the login "ngoc.lt"."""
+    return officer_appoint(
         unit=tree.cell_a1,
         member=member,
         role=OfficerRole.SECRETARY,
-        starts_on=date(2025, 7, 1),
-        by=district_admin,
+        starts_on=starts_on,
+        by=by,
         username="ngoc.lt",
     )
+
+
+def test_a_secretary_gets_a_new_login_with_her_office(tree, district_admin):
+    officer = _appoint_with_login(tree, MemberFactory(unit=tree.cell_a1), district_admin)
     assert Assignment.objects.get(user=officer.user).role == Role.SECRETARY
 
 
@@ -117,14 +121,7 @@ def test_an_existing_username_of_someone_else_is_refused(tree, district_admin):
     UserFactory(username="ngoc.lt")
     member = MemberFactory(unit=tree.cell_a1)
     with pytest.raises(ValidationError):
-        officer_appoint(
-            unit=tree.cell_a1,
-            member=member,
-            role=OfficerRole.SECRETARY,
-            starts_on=date(2025, 7, 1),
-            by=district_admin,
-            username="ngoc.lt",
-        )
+        _appoint_with_login(tree, member, district_admin)
     assert not Officer.objects.exists()
     assert not Assignment.objects.filter(user__username="ngoc.lt").exists()
 
@@ -132,22 +129,8 @@ def test_an_existing_username_of_someone_else_is_refused(tree, district_admin):
 def test_the_same_members_login_is_given_again_with_her_next_office(
     tree, secretary, district_admin
 ):
-    first = officer_appoint(
-        unit=tree.cell_a1,
-        member=secretary.member,
-        role=OfficerRole.SECRETARY,
-        starts_on=date(2025, 7, 1),
-        by=district_admin,
-        username="ngoc.lt",
-    )
-    again = officer_appoint(
-        unit=tree.cell_a1,
-        member=secretary.member,
-        role=OfficerRole.SECRETARY,
-        starts_on=date(2025, 8, 1),
-        by=district_admin,
-        username="ngoc.lt",
-    )
+    first = _appoint_with_login(tree, secretary.member, district_admin)
+    again = _appoint_with_login(tree, secretary.member, district_admin, date(2025, 8, 1))
     assert again.user == first.user
 
 
