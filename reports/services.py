@@ -16,8 +16,7 @@ TARGET_FIELDS = ("unit", "year", "kind", "value", "note")
 def can_manage_targets(user, issuer: Unit) -> bool:
     """Resolutions are entered by the staff or administrators of the committee that issued
     them (or of one above it); cell secretaries and read-only leaders only read them."""
-    scope = scope_for(user)
-    return scope.can_edit(issuer.path) and not scope.is_secretary_only and not issuer.is_cell
+    return scope_for(user).can_restructure(issuer.path) and not issuer.is_cell
 
 
 def _require_manage(by, issuer: Unit) -> None:
