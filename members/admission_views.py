@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from members import admissions
+from members.forms import offer_cells, offer_villages
 from members.models import Candidate
 from members.rules import (
     CEREMONY_WORKING_DAYS,
@@ -21,24 +22,11 @@ from members.rules import (
     NEAR_WORKING_DAYS,
     Level,
 )
+from members.views import initial_unit
 from units.access import get_unit_for_user, scope_for
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin, add_service_errors
 from units.history import history_entries
-from units.models import CELL_KINDS, Unit, Village
 
-PROFILE = [
-    "full_name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "religion",
-    "hometown",
-    "residence_village",
-    "citizen_id",
-    "education",
-    "occupation",
-    "phone",
-]
 # The stage form, section by section (a heading, then its fields), in the pipeline's order.
 STAGE_SECTIONS = [
     (gettext_lazy("Awareness class and application"), ["awareness_class_on", "application_on"]),
@@ -74,7 +62,13 @@ class CandidateForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = ["unit", *PROFILE, "awareness_class_on", "application_on", "note"]
+        fields = [
+            "unit",
+            *admissions.PROFILE_FIELDS,
+            "awareness_class_on",
+            "application_on",
+            "note",
+        ]
         widgets = {
             **{name: DateInput() for name in DATE_FIELDS},
             "citizen_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
@@ -84,20 +78,8 @@ class CandidateForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        cells = (
-            Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
-            .active()
-            .order_by("path")
-        )
-        self.fields["unit"].queryset = cells
-        if cells.count() == 1 and not self.instance.pk:
-            self.fields["unit"].initial = cells.first()
-        self.fields["residence_village"].queryset = (
-            Village.objects.visible_to(user).select_related("commune").order_by("commune", "name")
-        )
-        self.fields["residence_village"].label_from_instance = lambda v: (
-            f"{v.name} ({v.commune.display_name})"
-        )
+        offer_cells(self.fields["unit"], user)
+        offer_villages(self.fields["residence_village"], user)
         if self.instance.pk:
             # The stages have their own form.
             del self.fields["awareness_class_on"], self.fields["application_on"]
@@ -179,10 +161,7 @@ def admission_detail(request, pk):
 def admission_create(request):
     if not scope_for(request.user).can_edit_anything:
         raise PermissionDenied
-    initial = {}
-    if request.GET.get("unit", "").isdigit():
-        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
-    form = CandidateForm(request.POST or None, initial=initial, user=request.user)
+    form = CandidateForm(request.POST or None, initial=initial_unit(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         unit = fields.pop("unit")

@@ -4,7 +4,7 @@ move them stage by stage to admission, checked against the rules of members.rule
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.choices import EventKind, MemberStatus
-from members.models import Candidate, Member, MembershipEvent, Placement
+from members.models import Candidate, Member, Placement
 from members.rules import (
     Finding,
     Level,
@@ -21,7 +21,7 @@ from members.rules import (
     next_deadline,
     probation_ends,
 )
-from members.services import member_create
+from members.services import member_create, require_edit
 from units.access import check_path, scope_for
 from units.models import CELL_KINDS, PATH_END, Unit
 
@@ -41,7 +41,7 @@ STAGE_LABELS = dict(STAGES)
 # Admitted and withdrawn candidates stay on the board this long.
 BOARD_KEEPS_DAYS = 365
 
-# Profile fields copied to the member on admission.
+# The candidate's profile: the profile form's fields, copied to the member on admission.
 PROFILE_FIELDS = (
     "full_name",
     "sex",
@@ -168,11 +168,6 @@ def sponsor_choices(cell: Unit, candidate: Candidate | None = None):
 # Writes ---------------------------------------------------------------------------------------
 
 
-def _require_edit(by, unit: Unit) -> None:
-    if not scope_for(by).can_edit(unit.path):
-        raise PermissionDenied
-
-
 def _refuse_broken(findings: list[Finding], *, only_recorded: bool = True) -> None:
     broken = [f for f in findings if f.level == Level.BROKEN and (f.recorded or not only_recorded)]
     if broken:
@@ -212,7 +207,7 @@ def _check_and_save(candidate: Candidate, by, today: date) -> Candidate:
 @transaction.atomic
 def candidate_create(*, unit: Unit, by, today: date | None = None, **fields) -> Candidate:
     """Record a candidate in a cell the author may edit; the stages given are checked."""
-    _require_edit(by, unit)
+    require_edit(by, unit)
     candidate = Candidate(unit=unit, **fields)
     return _check_and_save(candidate, by, today or timezone.localdate())
 
@@ -221,12 +216,12 @@ def candidate_create(*, unit: Unit, by, today: date | None = None, **fields) -> 
 def candidate_update(*, candidate: Candidate, by, today: date | None = None, **fields) -> Candidate:
     """Change a candidate's profile or stages; a stage that breaks a rule is refused by name."""
     candidate = Candidate.objects.select_for_update().select_related("unit").get(pk=candidate.pk)
-    _require_edit(by, candidate.unit)
+    require_edit(by, candidate.unit)
     if candidate.member_id or candidate.withdrawn_on:
         raise ValidationError(_("An admitted or withdrawn candidate can no longer be changed."))
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit.pk != candidate.unit_id:
-        _require_edit(by, new_unit)
+        require_edit(by, new_unit)
     for name, value in fields.items():
         setattr(candidate, name, value)
     return _check_and_save(candidate, by, today or timezone.localdate())
@@ -236,7 +231,7 @@ def candidate_update(*, candidate: Candidate, by, today: date | None = None, **f
 def candidate_withdraw(*, candidate: Candidate, on: date, reason: str, by) -> Candidate:
     """Take a candidate off the pipeline (moved away, declined, not accepted), with the reason."""
     candidate = Candidate.objects.select_for_update().select_related("unit").get(pk=candidate.pk)
-    _require_edit(by, candidate.unit)
+    require_edit(by, candidate.unit)
     if candidate.member_id:
         raise ValidationError(_("This candidate has already been admitted."))
     if candidate.withdrawn_on:
@@ -262,7 +257,7 @@ def candidate_admit(
     today = today or timezone.localdate()
     Candidate.objects.select_for_update().only("pk").get(pk=candidate.pk)  # one admission only
     candidate = _candidates().get(pk=candidate.pk)
-    _require_edit(by, candidate.unit)
+    require_edit(by, candidate.unit)
     if candidate.member_id:
         raise ValidationError(_("This candidate has already been admitted."))
     if candidate.withdrawn_on:
@@ -285,12 +280,9 @@ def candidate_admit(
         ceremony_on=candidate.ceremony_on,
         status=MemberStatus.PROBATIONARY,
     )
-    # member_create may already have written the admission its record implies: complete it.
-    event = member.events.filter(kind=EventKind.ADMITTED).first() or MembershipEvent(
-        member=member, kind=EventKind.ADMITTED, on=candidate.decision_on, unit=candidate.unit
-    )
+    # member_create wrote the admission the record implies (by `by`): complete it.
+    event = member.events.get(kind=EventKind.ADMITTED)
     event.decision_number = candidate.decision_number
-    event.created_by = by
     if consent:
         event.note = _("Admitted with the province committee's consent (over 60).")
     event._history_user = by

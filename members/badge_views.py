@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from members.badges import badge_list, badge_workbook, badges_award
+from members.views import xlsx_response
 from units.access import get_unit_for_user, scope_for
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 1960  # 30 years after the party's founding (1930): the first badges
 
 
@@ -100,6 +100,5 @@ def badge_export(request, unit_pk):
         return HttpResponseNotAllowed(["GET"])
     _form, year = _year(request)
     groups = badge_list(user=request.user, unit=unit, year=year)
-    response = HttpResponse(badge_workbook(groups, unit=unit, year=year), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="huy-hieu-dang-{unit.pk}-{year}.xlsx"'
-    return response
+    content = badge_workbook(groups, unit=unit, year=year)
+    return xlsx_response(content, f"huy-hieu-dang-{unit.pk}-{year}.xlsx")

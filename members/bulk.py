@@ -14,6 +14,7 @@ transaction.
 """
 
 from datetime import datetime
+from itertools import batched
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -23,11 +24,6 @@ CHUNK_ROWS = 1000  # rows per statement: 1,000 × 38 columns is within both data
 
 def _connection():
     return transaction.get_connection()
-
-
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _chunk_size(columns: int) -> int:
@@ -97,7 +93,7 @@ def insert_rows(model, objs: list, *, returning: bool = True) -> list:
             return objs
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for chunk in _chunks(objs, _chunk_size(len(fields))):
+        for chunk in batched(objs, _chunk_size(len(fields))):
             values = ", ".join([placeholders] * len(chunk))
             sql = f"INSERT INTO {table} ({columns}) VALUES {values}"
             if returning:
@@ -168,14 +164,15 @@ def copy_to_history(model, ids: list, *, by, history_type: str) -> None:
     pk = quote(model._meta.pk.column)
     postgres = db.vendor == "postgresql"
     with db.cursor() as cursor:
-        for chunk in _chunks(ids, _chunk_size(1)):
+        for chunk in batched(ids, _chunk_size(1)):
             among = "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(chunk))})"
+            listed = [list(chunk)] if postgres else chunk
             cursor.execute(
                 f"INSERT INTO {history_table} ({columns}, {quote('history_date')}, "
                 f"{quote('history_change_reason')}, {quote('history_type')}, "
                 f"{quote('history_user_id')}) "
                 f"SELECT {columns}, %s, NULL, %s, %s FROM {table} WHERE {pk} {among}",
-                [when, history_type, by.pk if by else None, *([chunk] if postgres else chunk)],
+                [when, history_type, by.pk if by else None, *listed],
             )
 
 

@@ -95,6 +95,12 @@ class MemberStatus(models.TextChoices):
 ACTIVE_STATUSES = (MemberStatus.PROBATIONARY, MemberStatus.FULL)
 
 
+def status_from_record(official_on) -> MemberStatus:
+    """The status of a record entered with its past: full when it gives the date full
+    membership began, probationary otherwise."""
+    return MemberStatus.FULL if official_on else MemberStatus.PROBATIONARY
+
+
 class Education(models.TextChoices):
     """Trình độ giáo dục phổ thông (general education), as the member sheet records it."""
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.choices import MemberStatus, TransferScope
+from members.choices import TransferScope, status_from_record
 from members.models import Member
 from members.services import TEMPORARY_REASONS
 from units.access import scope_for
@@ -64,18 +64,34 @@ RECORD_FIELDS = [name for _legend, names in FIELDSETS for name in names]
 EDIT_EXCLUDED = ("unit", "official_on")
 
 
-class FieldsetsMixin:
-    def fieldsets(self):
-        """[(legend, [bound fields])] of the groups that have fields on this form."""
-        groups = []
-        for legend, names in FIELDSETS:
-            fields = [self[name] for name in names if name in self.fields]
-            if fields:
-                groups.append((legend, fields))
-        return groups
+def editable_cells(user):
+    """The open cells the user may edit, in tree order: where a member or candidate may be
+    recorded, or moved to."""
+    return (
+        Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
+        .active()
+        .order_by("path")
+    )
 
 
-class MemberForm(FieldsetsMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+def offer_cells(field, user) -> None:
+    """A cell field's choices: the cells the user may edit; the only one, chosen already."""
+    cells = editable_cells(user)
+    field.queryset = cells
+    first = list(cells[:2])  # two at most: enough to tell whether there is only one
+    if len(first) == 1:
+        field.initial = first[0]
+
+
+def offer_villages(field, user) -> None:
+    """A village field's choices: the villages the user may see, named with their commune."""
+    field.queryset = (
+        Village.objects.visible_to(user).select_related("commune").order_by("commune", "name")
+    )
+    field.label_from_instance = lambda v: f"{v.name} ({v.commune.display_name})"
+
+
+class MemberForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     """The full record. A new member is probationary, or full when the date full membership
     began is given; an existing member's cell, status and leaving go through the events."""
 
@@ -98,21 +114,17 @@ class MemberForm(FieldsetsMixin, NormalizedFormMixin, BootstrapFormMixin, forms.
             for name in EDIT_EXCLUDED:
                 del self.fields[name]
         else:
-            cells = (
-                Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
-                .active()
-                .order_by("path")
-            )
-            self.fields["unit"].queryset = cells
-            self.fields["unit"].label = _("party cell")
-            if len(cells) == 1:
-                self.fields["unit"].initial = cells[0]
-        self.fields["residence_village"].queryset = (
-            Village.objects.visible_to(user).select_related("commune").order_by("commune", "name")
-        )
-        self.fields["residence_village"].label_from_instance = lambda v: (
-            f"{v.name} ({v.commune.display_name})"
-        )
+            offer_cells(self.fields["unit"], user)
+        offer_villages(self.fields["residence_village"], user)
+
+    def fieldsets(self):
+        """[(legend, [bound fields])] of the groups that have fields on this form."""
+        groups = []
+        for legend, names in FIELDSETS:
+            fields = [self[name] for name in names if name in self.fields]
+            if fields:
+                groups.append((legend, fields))
+        return groups
 
     def _update_errors(self, errors):
         """The record's rules may name a field this form leaves out (the status, the date full
@@ -128,8 +140,7 @@ class MemberForm(FieldsetsMixin, NormalizedFormMixin, BootstrapFormMixin, forms.
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk:
-            full = cleaned.get("official_on")
-            self.instance.status = MemberStatus.FULL if full else MemberStatus.PROBATIONARY
+            self.instance.status = status_from_record(cleaned.get("official_on"))
         return cleaned
 
     def record(self) -> dict:
@@ -141,15 +152,6 @@ class MemberForm(FieldsetsMixin, NormalizedFormMixin, BootstrapFormMixin, forms.
 
 
 # --- Membership events -------------------------------------------------------------------------
-
-
-def editable_cells(user):
-    """The open cells the user may edit, in tree order: where a member may be moved to."""
-    return (
-        Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
-        .active()
-        .order_by("path")
-    )
 
 
 class EventForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
@@ -292,14 +294,7 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        cells = (
-            Unit.objects.filter(scope_for(user).editable_q("path"), kind__in=CELL_KINDS)
-            .active()
-            .order_by("path")
-        )
-        self.fields["unit"].queryset = cells
-        if cells.count() == 1:
-            self.fields["unit"].initial = cells.first()
+        offer_cells(self.fields["unit"], user)
 
 
 class RegisterPeriodForm(forms.Form):
@@ -314,17 +309,3 @@ class RegisterPeriodForm(forms.Form):
         if start and end and end < start:
             raise ValidationError(_("The end of the period comes after its start."))
         return cleaned
-
-
-class StandingForm(forms.Form):
-    """The day a member's page shows the member's status and cell on (`?as_of=dd/mm/yyyy`)."""
-
-    as_of = forms.DateField(label=_("as of"), required=False, widget=DateInput())
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["as_of"].widget.attrs["class"] = "form-control form-control-sm"
-
-    @property
-    def day(self):
-        return self.cleaned_data.get("as_of") if self.is_valid() else None

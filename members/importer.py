@@ -15,13 +15,13 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import batched
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -36,6 +36,7 @@ from members.choices import (
     ServiceBackground,
     Sex,
     TheoryLevel,
+    status_from_record,
 )
 from members.models import Member
 from members.services import import_update_problems, last_events
@@ -123,7 +124,11 @@ VILLAGE_WORDS = ("ban", "thon", "to dan pho", "xom", "to", "khu")
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 
-CARD_TAKEN = _lazy("Another member already has this party card number.")
+CARD_TAKEN = gettext_lazy("Another member already has this party card number.")
+SAME_NUMBER_IN_FILE = {
+    "citizen_id": gettext_lazy("The same citizen ID number is on row %(row)d."),
+    "card_number": gettext_lazy("The same party card number is on row %(row)d."),
+}
 # Said of a person outside the units the user may edit: nothing that tells whether, or where,
 # they are a party member (membership is sensitive data, DESIGN.md "Security baseline").
 NOT_IMPORTABLE = {
@@ -552,31 +557,20 @@ class Importer:
         cards = {r.values.get("card_number") for r in rows} - {None, ""}
         by_id, by_card = {}, {}
         for values, name, found in ((ids, "citizen_id", by_id), (cards, "card_number", by_card)):
-            wanted = sorted(values)
-            for start in range(0, len(wanted), MATCH_CHUNK):
-                chunk = wanted[start : start + MATCH_CHUNK]
+            for chunk in batched(sorted(values), MATCH_CHUNK):
                 members = Member.objects.filter(**{f"{name}__in": chunk}).select_related("unit")
                 found.update((getattr(m, name), m) for m in members)
-        seen_ids, seen_cards, matches = {}, {}, {}
+        seen: dict = {name: {} for name in NUMBERS}  # number -> first row with it
+        matches = {}
         for row in rows:
+            for name, first in seen.items():
+                number = row.values.get(name)
+                if number:
+                    if number in first:
+                        row.error(name, SAME_NUMBER_IN_FILE[name] % {"row": first[number]})
+                    first.setdefault(number, row.number)
             citizen_id = row.values.get("citizen_id")
             card = row.values.get("card_number")
-            if citizen_id:
-                if citizen_id in seen_ids:
-                    row.error(
-                        "citizen_id",
-                        _("The same citizen ID number is on row %(row)d.")
-                        % {"row": seen_ids[citizen_id]},
-                    )
-                seen_ids.setdefault(citizen_id, row.number)
-            if card:
-                if card in seen_cards:
-                    row.error(
-                        "card_number",
-                        _("The same party card number is on row %(row)d.")
-                        % {"row": seen_cards[card]},
-                    )
-                seen_cards.setdefault(card, row.number)
             member = by_id.get(citizen_id) if citizen_id else None
             holder = by_card.get(card) if card else None
             column = "citizen_id"
@@ -608,9 +602,7 @@ class Importer:
             if key is not None:
                 keys.setdefault(key, []).append(row)
         namesakes: dict = {}
-        wanted = list(keys)
-        for start in range(0, len(wanted), MATCH_CHUNK):
-            chunk = wanted[start : start + MATCH_CHUNK]
+        for chunk in batched(keys, MATCH_CHUNK):
             members = (
                 Member.objects.filter(self.scope.editable_q("unit__path"))
                 .filter(
@@ -715,9 +707,7 @@ class Importer:
                 attname = ATTNAMES.get(name, name)
                 row.values[attname] = EMPTY_VALUES.get(attname, "")
         values = dict(row.values)
-        values["status"] = (
-            MemberStatus.FULL if values.get("official_on") else MemberStatus.PROBATIONARY
-        )
+        values["status"] = status_from_record(values.get("official_on"))
         return Member(unit=self.unit, **values)
 
     def _changed_candidate(self, row: Row, member: Member) -> Member | None:

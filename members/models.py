@@ -62,7 +62,20 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class Member(NormalizedTextMixin, models.Model):
+class NameKeysMixin:
+    """The derived keys of `full_name`, rewritten on every save after the text is normalised:
+    diacritic-free for search, Vietnamese name order for sorting."""
+
+    def set_name_keys(self) -> None:
+        self.search_key = strip_diacritics(self.full_name)
+        self.sort_key = name_sort_key(self.full_name)
+
+    def save(self, *args, **kwargs):
+        self.set_name_keys()
+        super().save(*args, **kwargs)
+
+
+class Member(NormalizedTextMixin, NameKeysMixin, models.Model):
     """Đảng viên: a party member's record."""
 
     unit = models.ForeignKey(
@@ -183,12 +196,6 @@ class Member(NormalizedTextMixin, models.Model):
 
     def __str__(self):
         return self.full_name
-
-    def save(self, *args, **kwargs):
-        self.normalize_text_fields()
-        self.search_key = strip_diacritics(self.full_name)
-        self.sort_key = name_sort_key(self.full_name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("member_detail", args=[self.pk])
@@ -456,7 +463,7 @@ class MembershipEvent(models.Model):
         return f"{self.member} · {self.get_kind_display()} ({self.on:%d/%m/%Y})"
 
 
-class Candidate(NormalizedTextMixin, models.Model):
+class Candidate(NormalizedTextMixin, NameKeysMixin, models.Model):
     """Quần chúng ưu tú: an outstanding non-member on the way to admission, stage by stage.
 
     Each stage is a date (and its decision or votes); the stage reached is the last one filled.
@@ -570,12 +577,6 @@ class Candidate(NormalizedTextMixin, models.Model):
 
     def __str__(self):
         return self.full_name
-
-    def save(self, *args, **kwargs):
-        self.normalize_text_fields()
-        self.search_key = strip_diacritics(self.full_name)
-        self.sort_key = name_sort_key(self.full_name)
-        super().save(*args, **kwargs)
 
 
 class BadgeAward(models.Model):

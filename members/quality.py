@@ -22,6 +22,8 @@ SHOWN = 200
 ADMISSION_AGE = 18
 PROBATION_YEARS = 1
 EARLIEST_BIRTH = date(1900, 1, 1)
+# The dates a record holds: none of them may be in the future.
+DATES = ("birth_date", "admitted_on", "ceremony_on", "official_on", "exempt_since", "left_on")
 
 
 @dataclass
@@ -50,11 +52,10 @@ def _section(key, title, members) -> Section:
 def _date_problems(today: date) -> Q:
     """Members whose dates cannot all be true."""
     future = Q()
-    for name in ("birth_date", "admitted_on", "ceremony_on", "official_on", "exempt_since"):
+    for name in DATES:
         future |= Q(**{f"{name}__gt": today})
     return (
         future
-        | Q(left_on__gt=today)
         | Q(birth_date__lt=EARLIEST_BIRTH)
         | Q(admitted_n__lt=F("born_n") + ADMISSION_AGE * 10000)
         | Q(ceremony_on__lt=F("admitted_on"))
@@ -65,8 +66,7 @@ def _date_problems(today: date) -> Q:
 
 def _date_reasons(member: Member, today: date) -> list[str]:
     reasons = []
-    dates = [member.birth_date, member.admitted_on, member.ceremony_on, member.official_on]
-    if any(d and d > today for d in [*dates, member.exempt_since, member.left_on]):
+    if any(getattr(member, name) and getattr(member, name) > today for name in DATES):
         reasons.append(_("a date in the future"))
     if member.birth_date < EARLIEST_BIRTH:
         reasons.append(_("born before 1900"))

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from members.choices import EXIT_STATUSES, EventKind, MemberStatus
+from members.choices import ACTIVE_STATUSES, EXIT_STATUSES, EventKind, MemberStatus
 from members.models import ImportBatch, Member, MembershipEvent, Placement
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS, add_months, probation_ends
 from units.access import check_path, scope_for
@@ -177,13 +177,12 @@ def _name(unit) -> str:
 
 
 def _route(event) -> tuple[str, str]:
-    name = _name
     if event.kind == EventKind.TRANSFER_IN:
-        return _outside(event), name(event.to_unit or event.unit)
+        return _outside(event), _name(event.to_unit or event.unit)
     if event.kind in (EventKind.TRANSFER_OUT, EventKind.TEMP_OUT):
-        return name(event.from_unit or event.unit), _outside(event)
+        return _name(event.from_unit or event.unit), _outside(event)
     if event.kind == EventKind.TRANSFER_INTERNAL:
-        return name(event.from_unit), name(event.to_unit)
+        return _name(event.from_unit), _name(event.to_unit)
     return "", ""
 
 
@@ -225,7 +224,7 @@ class Standing:
 
     @property
     def on_rolls(self) -> bool:
-        return self.status in (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+        return self.status in ACTIVE_STATUSES
 
     def get_status_display(self) -> str:
         return str(MemberStatus(self.status).label) if self.status else ""
@@ -249,7 +248,7 @@ def member_standing_on(member, day: date, events=None) -> Standing:
             away = False
     placement = Placement.objects.on(day).filter(member=member).select_related("unit").first()
     unit = placement.unit if placement is not None and status is not None else None
-    on_rolls = status in (MemberStatus.PROBATIONARY, MemberStatus.FULL)
+    on_rolls = status in ACTIVE_STATUSES
     return Standing(
         status=status, unit=unit if on_rolls else None, exempt=exempt and on_rolls, away=away
     )

@@ -6,6 +6,7 @@ event with its decision and author, in one transaction.
 """
 
 from datetime import date
+from itertools import batched
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,12 +21,12 @@ from members.choices import (
     EventKind,
     MemberStatus,
     TransferScope,
+    status_from_record,
 )
 from members.models import ImportBatch, Member, MembershipEvent, Placement, placements_for
 from members.rules import add_months, probation_ends
 from units.access import scope_for
 from units.models import CELL_KINDS, Unit
-from units.vietnamese import name_sort_key, strip_diacritics
 
 # HD 12-HD/BTCTW (2022): a temporary transfer lasts 3 months to under 1 year for work or
 # residence, 3 months to 2 years for study. Configurable: the figures are the regulation's.
@@ -44,7 +45,8 @@ EXIT_KINDS = (EventKind.DIED, EventKind.EXPELLED, EventKind.REMOVED, EventKind.R
 REINSTATABLE = (MemberStatus.EXPELLED, MemberStatus.REMOVED, MemberStatus.RESIGNED)
 
 
-def _require_edit(by, unit: Unit) -> None:
+def require_edit(by, unit: Unit) -> None:
+    """PermissionDenied unless `by` may edit `unit` (the cell of a member, a candidate …)."""
     if not scope_for(by).can_edit(unit.path):
         raise PermissionDenied
 
@@ -53,9 +55,11 @@ def _day(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _locked(member: Member) -> Member:
-    """The member's row, locked for the event, with its cell."""
-    return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+def _locked(member: Member, by) -> Member:
+    """The member's row, locked for the event, with its cell, which `by` must be able to edit."""
+    member = Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    require_edit(by, member.unit)
+    return member
 
 
 def _date_problem(member: Member, on: date, *, last, since: date | None = None) -> str | None:
@@ -146,48 +150,20 @@ def _require_cell(unit: Unit, on: date, field: str) -> None:
 def entry_events(member: Member, *, by) -> list[MembershipEvent]:
     """Unsaved events that a member's record already implies: admitted, recognised, exempted,
     left. For records entered with their past (the form, an import, the demo)."""
-    events = [
-        MembershipEvent(
-            member=member,
-            kind=EventKind.ADMITTED,
-            on=member.admitted_on,
-            unit=member.unit,
-            to_unit=member.unit,
-            created_by=by,
+
+    def event(kind: str, on: date, **fields) -> MembershipEvent:
+        return MembershipEvent(
+            member=member, kind=kind, on=on, unit=member.unit, created_by=by, **fields
         )
-    ]
+
+    events = [event(EventKind.ADMITTED, member.admitted_on, to_unit=member.unit)]
     if member.official_on:
-        events.append(
-            MembershipEvent(
-                member=member,
-                kind=EventKind.RECOGNISED,
-                on=member.official_on,
-                unit=member.unit,
-                created_by=by,
-            )
-        )
+        events.append(event(EventKind.RECOGNISED, member.official_on))
     if member.exempt_since:
-        events.append(
-            MembershipEvent(
-                member=member,
-                kind=EventKind.EXEMPTED,
-                on=member.exempt_since,
-                unit=member.unit,
-                created_by=by,
-            )
-        )
+        events.append(event(EventKind.EXEMPTED, member.exempt_since))
     if member.left_on:
         kind = next(k for k, status in EXIT_STATUSES.items() if status == member.status)
-        events.append(
-            MembershipEvent(
-                member=member,
-                kind=kind,
-                on=member.left_on,
-                unit=member.unit,
-                from_unit=member.unit,
-                created_by=by,
-            )
-        )
+        events.append(event(kind, member.left_on, from_unit=member.unit))
     return events
 
 
@@ -203,7 +179,7 @@ def events_bulk_create(events: list[MembershipEvent], *, by) -> int:
 def member_create(*, unit: Unit, by, **fields) -> Member:
     """Record a member in a cell the author may edit, placed there from the admission date,
     with the admission (and recognition) events of the record."""
-    _require_edit(by, unit)
+    require_edit(by, unit)
     member = Member(unit=unit, **fields)
     member._history_user = by
     member.full_clean()
@@ -225,13 +201,12 @@ def member_update(*, member: Member, by, moved_on: date | None = None, **fields)
     (event and first placement) and must come before every later event; a first full-membership
     date is a recognition, under member_recognise's rules.
     """
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     old_unit, old_admitted, old_official = member.unit, member.admitted_on, member.official_on
     old_status = member.status
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit.pk != member.unit_id:
-        _require_edit(by, new_unit)
+        require_edit(by, new_unit)
     for name, value in fields.items():
         setattr(member, name, value)
     placements = list(member.placements.order_by("valid_from", "id"))
@@ -260,19 +235,21 @@ def member_update(*, member: Member, by, moved_on: date | None = None, **fields)
     if recognised:
         _record(member, EventKind.RECOGNISED, on=member.official_on, by=by)
     elif member.official_on != old_official:
-        for event in member.events.filter(kind=EventKind.RECOGNISED, on=old_official):
-            event.on = member.official_on
-            event._history_user = by
-            event.save(update_fields=["on"])
+        _redate_events(member, EventKind.RECOGNISED, old_official, member.official_on, by=by)
     if member.admitted_on != old_admitted:
         if admission_placement is not None:
             admission_placement.valid_from = member.admitted_on
             admission_placement.save(update_fields=["valid_from"])
-        for event in member.events.filter(kind=EventKind.ADMITTED, on=old_admitted):
-            event.on = member.admitted_on
-            event._history_user = by
-            event.save(update_fields=["on"])
+        _redate_events(member, EventKind.ADMITTED, old_admitted, member.admitted_on, by=by)
     return member
+
+
+def _redate_events(member: Member, kind: str, old: date, new: date, *, by) -> None:
+    """The member's `kind` events of `old` move to `new` (a corrected date on the record)."""
+    for event in member.events.filter(kind=kind, on=old):
+        event.on = new
+        event._history_user = by
+        event.save(update_fields=["on"])
 
 
 def _check_admission_date(member: Member, placements, admission_placement) -> None:
@@ -352,8 +329,7 @@ def member_recognise(
     *, member: Member, on: date, by, decision_number: str = "", note: str = ""
 ) -> MembershipEvent:
     """Công nhận đảng viên chính thức: a probationary member becomes a full member on `on`."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     if member.status != MemberStatus.PROBATIONARY:
         raise ValidationError(_("Only a probationary member can be recognised as a full member."))
@@ -378,9 +354,8 @@ def member_transfer(
     The author must be able to edit both cells; counts as of the day before still find the
     member in the old cell (placements).
     """
-    member = _locked(member)
-    _require_edit(by, member.unit)
-    _require_edit(by, to_unit)
+    member = _locked(member, by)
+    require_edit(by, to_unit)
     _require_active(member)
     if to_unit.pk == member.unit_id:
         raise ValidationError({"to_unit": _("The member is already in this cell.")})
@@ -423,8 +398,7 @@ def member_transfer_out(
 ) -> MembershipEvent:
     """Chuyển sinh hoạt chính thức ra ngoài: the member leaves chibo's rolls for a party
     organisation outside; the record is kept, with the transfer."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     _require_place(scope, place)
     _check_on(member, on)
@@ -458,11 +432,9 @@ def member_transfer_in(
 ) -> Member:
     """Tiếp nhận đảng viên chuyển đến: record a member who comes from a party organisation
     outside, on the cell's rolls from `on` (party age still counts from the admission)."""
-    _require_edit(by, unit)
+    require_edit(by, unit)
     _require_place(scope, place)
-    fields.setdefault(
-        "status", MemberStatus.FULL if fields.get("official_on") else MemberStatus.PROBATIONARY
-    )
+    fields.setdefault("status", status_from_record(fields.get("official_on")))
     member = Member(unit=unit, **fields)
     member.full_clean()
     _check_on(member, on)
@@ -508,8 +480,7 @@ def member_temporary_out(
 ) -> MembershipEvent:
     """Chuyển sinh hoạt tạm thời: the member meets elsewhere until `until`, still on this
     cell's rolls (shown apart in its meetings)."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     if reason not in TEMPORARY_MAX_MONTHS:
         raise ValidationError({"reason": _("Choose the reason of the temporary transfer.")})
@@ -559,8 +530,7 @@ def member_temporary_back(
     *, member: Member, on: date, by, decision_number: str = "", note: str = ""
 ) -> MembershipEvent:
     """Back from a temporary transfer on `on`: the member meets in the cell again."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     if _open_temporary(member) is None or member.away_since is None:
         raise ValidationError(_("This member is not on temporary transfer."))
@@ -580,8 +550,7 @@ def member_exempt(
 ) -> MembershipEvent:
     """Miễn công tác và sinh hoạt đảng (old age, illness): from `on`, left out of the
     attendance rate and the rating, still on the rolls."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     if member.exempt_since is not None:
         raise ValidationError(_("This member is already exempt from activity."))
@@ -598,8 +567,7 @@ def member_exemption_end(
     *, member: Member, on: date, by, decision_number: str = "", note: str = ""
 ) -> MembershipEvent:
     """The member takes part in the cell's activity again from `on`."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     if member.exempt_since is None:
         raise ValidationError(_("This member is not exempt from activity."))
@@ -626,8 +594,7 @@ def member_exit(
     record is kept with the status the event leaves behind."""
     if kind not in EXIT_KINDS:
         raise ValidationError(_("Choose how the member left."))
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     _require_active(member)
     _check_on(member, on)
     member.status, member.left_on = EXIT_STATUSES[kind], on
@@ -657,10 +624,9 @@ def member_reinstate(
     """Kết nạp lại: a member who was expelled, removed or resigned is admitted again, into
     `unit` (the old cell by default), on probation from the new ceremony. Party age still
     counts from the first admission."""
-    member = _locked(member)
-    _require_edit(by, member.unit)
+    member = _locked(member, by)
     unit = unit or member.unit
-    _require_edit(by, unit)
+    require_edit(by, unit)
     if member.status not in REINSTATABLE:
         raise ValidationError(
             _("Only a member who was expelled, removed or resigned can be re-admitted.")
@@ -720,6 +686,19 @@ def members_move(*, members, to_unit: Unit, on: date, by) -> int:
 # --- Excel import ------------------------------------------------------------------------------
 
 
+def import_batch_create(*, unit: Unit, by, file_name: str, rows: list) -> ImportBatch:
+    """Keep a file's rows as the importer read them (members.importer.Row), errors and all,
+    for its preview and commit: a batch private to `by`, into a cell `by` may edit."""
+    require_edit(by, unit)
+    return ImportBatch.objects.create(
+        user=by,
+        unit=unit,
+        file_name=file_name[:255],
+        rows=[row.as_json() for row in rows],
+        error_count=sum(len(row.errors) for row in rows),
+    )
+
+
 def import_update_problems(member: Member, changes: dict, *, last) -> dict:
     """Why an import may not make `changes` to `member`, by field (empty when it may).
 
@@ -755,10 +734,9 @@ def import_update_problems(member: Member, changes: dict, *, last) -> dict:
 def last_events(member_ids) -> dict[int, MembershipEvent]:
     """Each member's latest event (by date, then id), for many members in a few queries."""
     found = {}
-    member_ids = list(member_ids)
-    for start in range(0, len(member_ids), IMPORT_CHUNK):
+    for chunk in batched(member_ids, IMPORT_CHUNK):
         events = (
-            MembershipEvent.objects.filter(member_id__in=member_ids[start : start + IMPORT_CHUNK])
+            MembershipEvent.objects.filter(member_id__in=chunk)
             .only("member_id", "kind", "on")
             .order_by("member_id", "-on", "-id")
         )
@@ -801,7 +779,7 @@ def members_import(*, batch: ImportBatch, by, progress=None) -> dict:
         raise ValidationError(_("This file has already been imported."))
     if batch.error_count:
         raise ValidationError(_("Correct the errors in the file and upload it again."))
-    _require_edit(by, batch.unit)
+    require_edit(by, batch.unit)
     rows = batch.rows
     total = len(rows)
     targets = _import_targets([row["member_id"] for row in rows if row["action"] == UPDATE])
@@ -843,12 +821,12 @@ def members_import(*, batch: ImportBatch, by, progress=None) -> dict:
     to_write = len(new) + len(updated)
     written = 0
     progress(WRITE, written, to_write)
-    for chunk in _chunked([m for _row, m in updated]):
+    for chunk in batched([m for _row, m in updated], IMPORT_CHUNK):
         bulk.update_with_history(Member, chunk, sorted(fields), by=by)
         written += len(chunk)
         progress(WRITE, written, to_write)
     events_bulk_create(events, by=by)  # the recognitions
-    for chunk in _chunked([m for _row, m in new]):
+    for chunk in batched([m for _row, m in new], IMPORT_CHUNK):
         bulk.insert_with_history(Member, chunk, by=by)
         bulk.insert_rows(Placement, placements_for(chunk), returning=False)
         events_bulk_create([e for member in chunk for e in entry_events(member, by=by)], by=by)
@@ -861,15 +839,10 @@ def members_import(*, batch: ImportBatch, by, progress=None) -> dict:
     return counts
 
 
-def _chunked(items: list):
-    for start in range(0, len(items), IMPORT_CHUNK):
-        yield items[start : start + IMPORT_CHUNK]
-
-
 def _import_targets(member_ids: list) -> dict[int, Member]:
     """The members an import updates, locked until the commit ends."""
     found = {}
-    for chunk in _chunked(member_ids):
+    for chunk in batched(member_ids, IMPORT_CHUNK):
         for member in Member.objects.select_for_update().filter(pk__in=chunk):
             found[member.pk] = member
     return found
@@ -908,7 +881,7 @@ def _import_update(member: Member | None, values: dict, *, unit: Unit, last: dic
             unit_id=member.unit_id,
             created_by=by,
         )
-    _set_keys(member)
+    member.set_name_keys()
     if not checked:
         # The record's rules, and the fields the row changes (the others were valid already);
         # the cell was checked for the batch, the village is one of its commune's (preview).
@@ -921,19 +894,11 @@ def _import_update(member: Member | None, values: dict, *, unit: Unit, last: dic
     return member, names, event
 
 
-def _set_keys(member: Member) -> None:
-    """The derived columns Member.save() writes (the importer wrote its text normalised)."""
-    member.search_key = strip_diacritics(member.full_name)
-    member.sort_key = name_sort_key(member.full_name)
-
-
 def _new_member(unit: Unit, **fields) -> Member:
     """An unsaved member of a row the preview validated, with its status and derived keys."""
-    fields.setdefault(
-        "status", MemberStatus.FULL if fields.get("official_on") else MemberStatus.PROBATIONARY
-    )
+    fields.setdefault("status", status_from_record(fields.get("official_on")))
     member = Member(unit=unit, **fields)
-    _set_keys(member)
+    member.set_name_keys()  # what save() would write (the importer wrote its text normalised)
     return member
 
 
@@ -948,11 +913,10 @@ def _check_still_unique(new: list, updated: list) -> None:
             value = getattr(member, field_name)
             if value:
                 wanted[value] = (row, member.pk)
-        values = list(wanted)
-        for start in range(0, len(values), IMPORT_CHUNK):
-            taken = Member.objects.filter(
-                **{f"{field_name}__in": values[start : start + IMPORT_CHUNK]}
-            ).values_list(field_name, "pk")
+        for chunk in batched(wanted, IMPORT_CHUNK):
+            taken = Member.objects.filter(**{f"{field_name}__in": chunk}).values_list(
+                field_name, "pk"
+            )
             for value, pk in taken:
                 row, own = wanted[value]
                 if pk != own:

@@ -27,7 +27,6 @@ from members.forms import (
     MemberForm,
     RegisterPeriodForm,
     ReinstateForm,
-    StandingForm,
     TemporaryOutForm,
     TransferForm,
     TransferInForm,
@@ -35,7 +34,6 @@ from members.forms import (
     editable_cells,
 )
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
-from members.models import ImportBatch
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS
 from members.selectors import (
     get_import_batch_for_user,
@@ -49,7 +47,7 @@ from members.selectors import (
 )
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
-from units.forms import add_service_errors
+from units.forms import AsOfForm, add_service_errors
 from units.history import history_entries
 from units.models import Unit
 
@@ -62,6 +60,13 @@ def _member_filter(request) -> MemberFilter:
     data.setdefault("status", ACTIVE)
     units = Unit.objects.visible_to(request.user).active().order_by("path")
     return MemberFilter(data, queryset=member_list(user=request.user), units=units)
+
+
+def initial_unit(request) -> dict:
+    """A new record's form starts in the cell `?unit=` names (one the user may edit: 404/403)."""
+    if request.GET.get("unit", "").isdigit():
+        return {"unit": get_unit_for_user(request.user, request.GET["unit"], write=True)}
+    return {}
 
 
 @login_required
@@ -84,7 +89,7 @@ def member_list_view(request):
 def member_detail(request, pk):
     member = get_member_for_user(request.user, pk)
     can_edit = scope_for(request.user).can_edit(member.unit.path)
-    as_of = StandingForm(request.GET or None)
+    as_of = AsOfForm(request.GET or None)
     timeline = member_timeline(member)
     context = {
         "member": member,
@@ -106,10 +111,7 @@ def member_create(request):
     scope = scope_for(request.user)
     if not scope.can_edit_anything:
         raise PermissionDenied
-    initial = {}
-    if request.GET.get("unit", "").isdigit():
-        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
-    form = MemberForm(request.POST or None, initial=initial, user=request.user)
+    form = MemberForm(request.POST or None, initial=initial_unit(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.record()
         unit = fields.pop("unit")
@@ -129,10 +131,7 @@ def member_transfer_in(request):
     """Record a member who transfers in from a party organisation outside."""
     if not scope_for(request.user).can_edit_anything:
         raise PermissionDenied
-    initial = {}
-    if request.GET.get("unit", "").isdigit():
-        initial["unit"] = get_unit_for_user(request.user, request.GET["unit"], write=True)
-    form = TransferInForm(request.POST or None, initial=initial, user=request.user)
+    form = TransferInForm(request.POST or None, initial=initial_unit(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.record()
         unit = fields.pop("unit")
@@ -342,12 +341,8 @@ def member_import(request):
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            batch = ImportBatch.objects.create(
-                user=request.user,
-                unit=unit,
-                file_name=uploaded.name[:255],
-                rows=[row.as_json() for row in rows],
-                error_count=sum(len(row.errors) for row in rows),
+            batch = services.import_batch_create(
+                unit=unit, by=request.user, file_name=uploaded.name, rows=rows
             )
             return redirect(batch)
     return render(request, "members/member_import.html", {"form": form})

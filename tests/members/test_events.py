@@ -36,33 +36,39 @@ def language(request):
         yield
 
 
+def with_events(member: Member) -> Member:
+    """The member, with the events their record implies (as the form or an import writes)."""
+    MembershipEvent.objects.bulk_create(services.entry_events(member, by=None))
+    return member
+
+
 @pytest.fixture
 def phuong(tree):
     """A full member of Chi bộ bản Mển since 2011, with the events of his record."""
-    member = MemberFactory(
-        unit=tree.cell_a1,
-        full_name="Lò Văn Phương",
-        birth_date=date(1985, 4, 2),
-        admitted_on=date(2010, 5, 19),
-        official_on=date(2011, 5, 19),
+    return with_events(
+        MemberFactory(
+            unit=tree.cell_a1,
+            full_name="Lò Văn Phương",
+            birth_date=date(1985, 4, 2),
+            admitted_on=date(2010, 5, 19),
+            official_on=date(2011, 5, 19),
+        )
     )
-    MembershipEvent.objects.bulk_create(services.entry_events(member, by=None))
-    return member
 
 
 @pytest.fixture
 def ngoc(tree):
     """A probationary member admitted on 10/01/2025, ceremony on 20/01/2025."""
-    member = MemberFactory(
-        unit=tree.cell_a1,
-        full_name="Lò Thị Ngọc",
-        birth_date=date(1998, 8, 8),
-        admitted_on=date(2025, 1, 10),
-        ceremony_on=date(2025, 1, 20),
-        probationary=True,
+    return with_events(
+        MemberFactory(
+            unit=tree.cell_a1,
+            full_name="Lò Thị Ngọc",
+            birth_date=date(1998, 8, 8),
+            admitted_on=date(2025, 1, 10),
+            ceremony_on=date(2025, 1, 20),
+            probationary=True,
+        )
     )
-    MembershipEvent.objects.bulk_create(services.entry_events(member, by=None))
-    return member
 
 
 def kinds(member) -> list[str]:
@@ -668,8 +674,7 @@ def test_demo_members_have_the_events_that_give_their_status_and_some_transfers(
 def test_admin_lists_only_the_events_of_the_administrators_subtree(
     phuong, tree, commune_admin, client_for
 ):
-    other = MemberFactory(unit=tree.cell_b1, full_name="Giàng A Sử")
-    MembershipEvent.objects.bulk_create(services.entry_events(other, by=None))
+    with_events(MemberFactory(unit=tree.cell_b1, full_name="Giàng A Sử"))
     html = client_for(commune_admin).get("/admin/members/membershipevent/").content.decode()
     assert "Lò Văn Phương" in html and "Giàng A Sử" not in html
 
