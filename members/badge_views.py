@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from members.badges import badge_list, badge_workbook, badges_award
-from members.views import xlsx_response
+from members.exports import xlsx_response
 from units.access import get_unit_for_user, scope_for
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 from meetings.selectors import is_away_on
 from members import services
 from members.choices import EventKind, MemberStatus
-from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members
+from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members, xlsx_response
 from members.filters import ACTIVE, MemberFilter
 from members.forms import (
     EventForm,
@@ -309,15 +309,6 @@ def member_event(request, pk, action):
             return redirect(member)
     context = {"form": form, "member": member, "title": title}
     return render(request, "members/event_form.html", context)
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
 
 
 @login_required

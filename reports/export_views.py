@@ -8,22 +8,22 @@ from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings.rules import add_months
+from members.exports import xlsx_response
 from reports.exports import increase_decrease, meetings, organisations, structure
 from reports.statistics import Period
 from units.access import get_unit_for_user
 from units.forms import BootstrapFormMixin, DateInput
 from units.models import Unit
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUARTERS = [("", "—")] + [(str(q), str(q)) for q in range(1, 5)]
 MONTHS = [("", "—")] + [(str(m), f"{m:02d}") for m in range(1, 13)]
 
@@ -160,11 +160,7 @@ def _export(request, unit_pk, url_name):
     content = module.build(
         user=request.user, unit=unit, period=form.period, today=timezone.localdate()
     )
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, module.name(unit, form.period)
-    )
-    return response
+    return xlsx_response(content, module.name(unit, form.period))
 
 
 @login_required
