@@ -61,6 +61,15 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
+        # The right to see sensitive fields in full is a permission held by users (or their
+        # groups), granted by an admin; it is declared here, with the trail that records its use.
+        permissions = [
+            (
+                "view_sensitive_fields",
+                _("Can see citizen IDs, religion, phones and addresses in full"),
+            ),
+            ("view_audit_trail", _("Can read the audit trail")),
+        ]
         indexes = [
             # audit page: one user's events, newest first
             models.Index(fields=["user", "-at"], name="accounts_audit_user_at"),
