@@ -1,6 +1,7 @@
 """chibo settings, read from the environment (see .env.example)."""
 
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,11 +36,16 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "units",
     "members",
     "meetings",
     "reports",
     "accounts",
+    "backups",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -49,11 +55,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.DenialAuditMiddleware",
+    "accounts.signin_middleware.SessionLifetimeMiddleware",
+    "accounts.signin_middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -84,6 +96,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Read replicas (docs/scaling.md): pages read from them, writes and transactions use the primary.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    DATABASES[f"replica{_number}"] = {**env.db_url_config(_url), "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(f"replica{_number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+    # First, so that the session of a browser that has just signed in is read from the primary.
+    MIDDLEWARE = ["config.routers.PrimaryPinMiddleware", *MIDDLEWARE]
+
 # A cache shared by every process on the machine (gunicorn workers): an Excel import's progress
 # is written by the worker running it and read by the worker answering the page's poll.
 CACHES = {
@@ -108,12 +130,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes checks every sign-in first (it needs the request: authenticate(request, ...)).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# 5 failures for one username from one IP lock that pair out for 15 minutes, counted from the
+# lockout (attempts during it do not extend it); a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Two-factor (TOTP, django-otp): who must use it is accounts.twofactor.needs_two_factor.
+OTP_TOTP_ISSUER = "chibo"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after SESSION_IDLE_SECONDS without a request (saved on every request).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=1800)
 SESSION_SAVE_EVERY_REQUEST = True
+# ... and SESSION_MAX_HOURS after signing in, however active (accounts.signin_middleware).
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script of chibo's reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
 
 LANGUAGE_CODE = "vi"
 # The interface is Vietnamese whatever the browser asks for; English is the source language.
@@ -155,6 +197,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form (CSRF) answers with chibo's own Vietnamese page, and is audited.
+CSRF_FAILURE_VIEW = "accounts.error_views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -162,8 +206,9 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for a benchmark server on loopback over plain http (bench/run).
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -69,6 +69,23 @@ def district_admin(tree):
     return persona(tree.district, Role.ADMIN, "Cầm Văn Hùng", "hung.cv")
 
 
+@pytest.fixture(autouse=True)
+def force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` signs in as far as the pages: for a user who needs two-factor,
+    a confirmed device is created and the session marked as verified by it, as after entering
+    a code. `client.force_login(user, verified=False)` stops at the password."""
+    signed_in = Client.force_login
+
+    def force_login(self, user, backend=None, verified=True):
+        signed_in(self, user, backend)
+        if verified:
+            from tests.accounts.factories import pass_two_factor
+
+            pass_two_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def client_for(db):
     """client_for(user): a test client logged in as `user`."""

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.accounts.factories import device_for
 from tests.e2e.test_secretary_phone import PASSWORD, log_in
 from tests.meetings.factories import members_in
 
@@ -40,6 +41,7 @@ def twenty(tree, secretary_a, commune_staff_a):
     for user in (secretary_a, commune_staff_a):
         user.set_password(PASSWORD)
         user.save()
+    device_for(commune_staff_a)  # commune staff confirm sign-in with a code
     return members_in(tree.cell_a1, 20)
 
 

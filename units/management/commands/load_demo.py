@@ -1,8 +1,10 @@
 """Load the demo district (Sìn Hồ, Lai Châu, as of 26/10/2020) and print the demo logins."""
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.twofactor import required_by_role
 from units import demo
 from units.models import Assignment
 
@@ -78,12 +80,20 @@ class Command(BaseCommand):
                 "user__username", "unit__name"
             )
         )
+        users = get_user_model().objects.filter(username__in=demo.DEMO_USERNAMES)
+        two_factor = {u.username for u in users if required_by_role(u)}
         for login in demo.DEMO_LOGINS:
             scope = scopes.get(login.username, "Toàn hệ thống")
-            rows.append((login.username, scope, login.description))
+            mark = " (*)" if login.username in two_factor else ""
+            rows.append((login.username, scope, login.description + mark))
         widths = [max(len(row[i]) for row in rows) for i in range(2)]
         self.stdout.write("")
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu chung: {demo.DEMO_PASSWORD})")
         for n, (username, scope, role) in enumerate(rows):
             line = f"  {username.ljust(widths[0])}  {scope.ljust(widths[1])}  {role}"
             self.stdout.write(self.style.MIGRATE_HEADING(line) if n == 0 else line)
+        self.stdout.write(
+            "(*) Bắt buộc xác thực hai lớp: lần đăng nhập đầu tiên, chibo hiện mã QR để quét bằng "
+            "ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, "
+            "FreeOTP…), rồi hỏi mã 6 chữ số; các lần sau chỉ hỏi mã."
+        )
