@@ -12,6 +12,9 @@ from accounts.models import AuditEvent, AuditKind
 SECRET_KEYS = frozenset({"password", "password1", "password2", "token", "otp_token", "sessionid"})
 # 9 to 12 digits in a row: a citizen ID (CCCD, 12 digits) or an old ID card (9): keep the last 4.
 ID_NUMBER = re.compile(r"\d{5,8}(\d{4})(?!\d)")
+# A file's SHA-256 (exports): hex digits, often with 9 or more decimal digits in a row; kept whole.
+DIGEST = re.compile(r"[0-9a-f]{64}")
+DIGEST_KEYS = frozenset({"sha256"})
 
 
 def mask_id(value: str) -> str:
@@ -22,9 +25,17 @@ def mask_id(value: str) -> str:
     return "•" * (len(value) - 4) + value[-4:]
 
 
+def _is_digest(key, value) -> bool:
+    return key in DIGEST_KEYS and isinstance(value, str) and DIGEST.fullmatch(value) is not None
+
+
 def _clean(value):
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k.lower() not in SECRET_KEYS}
+        return {
+            k: v if _is_digest(k, v) else _clean(v)
+            for k, v in value.items()
+            if k.lower() not in SECRET_KEYS
+        }
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     if isinstance(value, str):

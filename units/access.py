@@ -14,6 +14,16 @@ from django.http import Http404
 from units.models import EDIT_ROLES, PATH_END, Assignment, Officer, Role, Unit, Village
 
 
+class OutOfScope(Http404):
+    """A record that exists but lies outside the user's sight: answered as any 404, and audited
+    (accounts.middleware.DenialAuditMiddleware) as a refusal, unlike an address that leads
+    nowhere."""
+
+    def __init__(self, path: str = ""):
+        super().__init__()
+        self.path = path
+
+
 def _minimal(paths) -> tuple[str, ...]:
     """Drop paths that lie under another path of the set."""
     kept: list[str] = []
@@ -121,7 +131,7 @@ def check_path(user, path: str, *, write: bool = False) -> None:
     """404 when `path` is outside the user's sight; 403 when visible but not editable."""
     scope = scope_for(user)
     if not scope.can_see(path):
-        raise Http404
+        raise OutOfScope(path)
     if write and not scope.can_edit(path):
         raise PermissionDenied
 
@@ -151,7 +161,8 @@ def get_village_for_user(user, pk) -> Village:
 
 def get_officer_for_user(user, pk) -> Officer:
     """The officer `pk` if the user may see the officer's unit, 404 otherwise."""
-    officer = Officer.objects.filter(scope_for(user).visible_q("unit__path"), pk=pk).first()
+    officer = Officer.objects.filter(pk=pk).select_related("unit").first()
     if officer is None:
         raise Http404
+    check_path(user, officer.unit.path)
     return officer

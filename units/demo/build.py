@@ -936,8 +936,12 @@ def chibo_tables() -> list[str]:
 def reset_demo() -> None:
     """Empty every chibo table (units, villages, members, meetings, reports, their history)
     and delete the demo users. Not for a database with real data."""
+    from accounts.models import AuditEvent
+
+    # The trail names the demo users (on_delete=PROTECT), so it goes with them.
+    tables = [*chibo_tables(), AuditEvent._meta.db_table]
     statements = connection.ops.sql_flush(
-        no_style(), chibo_tables(), reset_sequences=True, allow_cascade=True
+        no_style(), tables, reset_sequences=True, allow_cascade=True
     )
     connection.ops.execute_sql_flush(statements)
     get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()
