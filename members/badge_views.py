@@ -17,6 +17,17 @@ from units.access import get_unit_for_user, scope_for
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 
 FIRST_YEAR = 1960  # 30 years after the party's founding (1930): the first badges
+# The columns of members.badges.badge_workbook, as the audit trail records an export.
+BADGE_COLUMNS = [
+    "number",
+    "full_name",
+    "birth_date",
+    "unit",
+    "admitted_on",
+    "badge_years",
+    "awarded_on",
+    "decision_number",
+]
 
 
 class YearForm(forms.Form):
@@ -101,4 +112,12 @@ def badge_export(request, unit_pk):
     _form, year = _year(request)
     groups = badge_list(user=request.user, unit=unit, year=year)
     content = badge_workbook(groups, unit=unit, year=year)
-    return xlsx_response(content, f"huy-hieu-dang-{unit.pk}-{year}.xlsx")
+    return xlsx_response(
+        content,
+        f"huy-hieu-dang-{unit.pk}-{year}.xlsx",
+        request=request,
+        unit_path=unit.path,
+        columns=BADGE_COLUMNS,
+        rows=sum(len(group.members) for group in groups),
+        detail={"year": year},
+    )

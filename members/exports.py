@@ -4,7 +4,10 @@ Workbooks are written with openpyxl's write_only mode (constant memory: DESIGN.m
 in ~16 s at ~30 MB). Text that a spreadsheet would run as a formula is neutralised.
 """
 
+import hashlib
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.http import HttpResponse
@@ -16,14 +19,18 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from accounts import audit
+from accounts.models import AuditKind
 from members.models import Member
+from members.sensitive import SENSITIVE_FIELDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
 
 
 def neutralise(value):
-    """Text starting with = + - @ becomes plain text (a leading quote), never a formula."""
+    """Text starting with = + - @ (or a tab or carriage return) becomes plain text (a leading
+    quote), never a formula: the one rule of every export (reports.exports.frame uses it too)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -37,20 +44,50 @@ def _display(member: Member, name: str):
     return getattr(member, f"get_{name}_display")()
 
 
-# (header, width, value of a member); a callable header is evaluated at export time.
+@dataclass(frozen=True)
+class Column:
+    """One column of a member export: `name` (a Member field, or a word for the others) is what
+    the audit trail records; the header is the field's label unless given (evaluated at export
+    time, in the user's language); `value` of a member (None: the row number)."""
+
+    name: str
+    width: int
+    value: Callable | None
+    header: Callable | None = None
+
+    @property
+    def sensitive(self) -> bool:
+        return self.name in SENSITIVE_FIELDS
+
+    def label(self) -> str:
+        return capfirst(str(self.header() if self.header else _label(self.name)))
+
+
+def _choice(name):
+    return lambda m: capfirst(_display(m, name))
+
+
+def _field(name):
+    return lambda m: getattr(m, name)
+
+
+NUMBER = Column("number", 6, None, lambda: _("No."))
 LIST_COLUMNS = [
-    (lambda: _("No."), 6, None),
-    (lambda: _label("full_name"), 28, lambda m: m.full_name),
-    (lambda: _label("sex"), 8, lambda m: capfirst(_display(m, "sex"))),
-    (lambda: _label("birth_date"), 12, lambda m: m.birth_date),
-    (lambda: _label("ethnicity"), 12, lambda m: _display(m, "ethnicity")),
-    (lambda: _label("religion"), 14, lambda m: capfirst(_display(m, "religion"))),
-    (lambda: _label("unit"), 30, lambda m: m.unit.display_name),
-    (lambda: _label("citizen_id"), 15, lambda m: m.citizen_id),
-    (lambda: _label("card_number"), 14, lambda m: m.card_number),
-    (lambda: _label("admitted_on"), 12, lambda m: m.admitted_on),
-    (lambda: _label("official_on"), 12, lambda m: m.official_on),
-    (lambda: _label("status"), 20, lambda m: capfirst(_display(m, "status"))),
+    NUMBER,
+    Column("full_name", 28, _field("full_name")),
+    Column("sex", 8, _choice("sex")),
+    Column("birth_date", 12, _field("birth_date")),
+    Column("ethnicity", 12, lambda m: _display(m, "ethnicity")),
+    Column("religion", 14, _choice("religion")),
+    Column("unit", 30, lambda m: m.unit.display_name),
+    Column("citizen_id", 15, _field("citizen_id")),
+    Column("phone", 14, _field("phone")),
+    Column("permanent_address", 30, _field("permanent_address")),
+    Column("temporary_address", 30, _field("temporary_address")),
+    Column("card_number", 14, _field("card_number")),
+    Column("admitted_on", 12, _field("admitted_on")),
+    Column("official_on", 12, _field("official_on")),
+    Column("status", 20, _choice("status")),
 ]
 
 
@@ -69,59 +106,88 @@ def _register_notes(member: Member) -> str:
 # members.selectors.with_register_moves gives them: their cell in the unit's subtree, and the
 # latest transfer into and out of the subtree (from another cell of the tree or outside it).
 REGISTER_COLUMNS = [
-    (lambda: _("No."), 6, None),
-    (lambda: _label("full_name"), 28, lambda m: m.full_name),
-    (lambda: _label("birth_name"), 20, lambda m: m.birth_name),
-    (lambda: _label("sex"), 8, lambda m: capfirst(_display(m, "sex"))),
-    (lambda: _label("birth_date"), 12, lambda m: m.birth_date),
-    (lambda: _label("ethnicity"), 12, lambda m: _display(m, "ethnicity")),
-    (lambda: _label("religion"), 14, lambda m: capfirst(_display(m, "religion"))),
-    (lambda: _label("hometown"), 28, lambda m: m.hometown),
-    (lambda: _label("education"), 18, lambda m: capfirst(_display(m, "education"))),
-    (lambda: _label("qualification"), 18, lambda m: capfirst(_display(m, "qualification"))),
-    (lambda: _label("theory_level"), 18, lambda m: capfirst(_display(m, "theory_level"))),
-    (lambda: _label("occupation"), 18, lambda m: capfirst(_display(m, "occupation"))),
-    (lambda: _label("unit"), 30, lambda m: m.register_cell.display_name),
-    (lambda: _label("admitted_on"), 12, lambda m: m.admitted_on),
-    (lambda: _label("ceremony_on"), 12, lambda m: m.ceremony_on),
-    (lambda: _label("official_on"), 12, lambda m: m.official_on),
-    (lambda: _label("card_number"), 14, lambda m: m.card_number),
-    (lambda: _label("cv_number"), 12, lambda m: m.cv_number),
-    (lambda: _label("badge_number"), 12, lambda m: m.badge_number),
-    (lambda: _("transferred in on"), 12, lambda m: _on(m.transfer_in)),
-    (lambda: _("transferred in from"), 30, lambda m: m.transfer_in and m.transfer_in.origin),
-    (lambda: _("transferred out on"), 12, lambda m: _on(m.transfer_out)),
-    (lambda: _("transferred out to"), 30, lambda m: m.transfer_out and m.transfer_out.destination),
-    (lambda: _label("left_on"), 12, lambda m: m.left_on),
-    (
-        lambda: _("form of leaving"),
+    NUMBER,
+    Column("full_name", 28, _field("full_name")),
+    Column("birth_name", 20, _field("birth_name")),
+    Column("sex", 8, _choice("sex")),
+    Column("birth_date", 12, _field("birth_date")),
+    Column("ethnicity", 12, lambda m: _display(m, "ethnicity")),
+    Column("religion", 14, _choice("religion")),
+    Column("hometown", 28, _field("hometown")),
+    Column("education", 18, _choice("education")),
+    Column("qualification", 18, _choice("qualification")),
+    Column("theory_level", 18, _choice("theory_level")),
+    Column("occupation", 18, _choice("occupation")),
+    Column("unit", 30, lambda m: m.register_cell.display_name),
+    Column("admitted_on", 12, _field("admitted_on")),
+    Column("ceremony_on", 12, _field("ceremony_on")),
+    Column("official_on", 12, _field("official_on")),
+    Column("card_number", 14, _field("card_number")),
+    Column("cv_number", 12, _field("cv_number")),
+    Column("badge_number", 12, _field("badge_number")),
+    Column("transferred_in_on", 12, lambda m: _on(m.transfer_in), lambda: _("transferred in on")),
+    Column(
+        "transferred_in_from",
+        30,
+        lambda m: m.transfer_in and m.transfer_in.origin,
+        lambda: _("transferred in from"),
+    ),
+    Column(
+        "transferred_out_on", 12, lambda m: _on(m.transfer_out), lambda: _("transferred out on")
+    ),
+    Column(
+        "transferred_out_to",
+        30,
+        lambda m: m.transfer_out and m.transfer_out.destination,
+        lambda: _("transferred out to"),
+    ),
+    Column("left_on", 12, _field("left_on")),
+    Column(
+        "form_of_leaving",
         20,
         lambda m: "" if m.is_active else capfirst(_display(m, "status")),
+        lambda: _("form of leaving"),
     ),
-    (lambda: _label("notes"), 24, _register_notes),
+    Column("notes", 24, _register_notes),
 ]
 
 
-def write_members(members, columns, *, title: str) -> bytes:
+def columns_for(columns: list[Column], *, sensitive: bool) -> list[Column]:
+    """The columns of an export: the sensitive ones only when asked for (by a user with the
+    right: the views decide, members.sensitive has the rule)."""
+    return [c for c in columns if sensitive or not c.sensitive]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A workbook's bytes, and what the audit trail records of it."""
+
+    content: bytes
+    columns: list[str]
+    rows: int
+
+
+def write_members(members, columns: list[Column], *, title: str) -> Written:
     """A one-sheet workbook: bold frozen header, one row per member (of a queryset, read in
     chunks, or of any iterable), dates as real dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
-    for i, (_header, width, _value) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
+    for i, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = column.width
     bold = Font(bold=True)
     header = []
-    for label, _width, _value in columns:
-        cell = WriteOnlyCell(sheet, value=neutralise(capfirst(str(label()))))
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=neutralise(column.label()))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     rows = members.iterator(chunk_size=2000) if hasattr(members, "iterator") else members
+    number = 0
     for number, member in enumerate(rows, start=1):
         row = []
-        for _label_of, _width, value_of in columns:
-            value = number if value_of is None else value_of(member)
+        for column in columns:
+            value = number if column.value is None else column.value(member)
             if isinstance(value, date):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = DATE_FORMAT
@@ -131,14 +197,42 @@ def write_members(members, columns, *, title: str) -> bytes:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return Written(buffer.getvalue(), [c.name for c in columns], number)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(content: bytes, file_name: str) -> HttpResponse:
-    """A workbook to download under `file_name` (Vietnamese names encoded as RFC 6266 says)."""
+def xlsx_response(
+    content: bytes,
+    file_name: str,
+    *,
+    request,
+    unit_path: str,
+    columns: list[str],
+    rows: int,
+    detail: dict | None = None,
+) -> HttpResponse:
+    """A workbook to download under `file_name` (Vietnamese names encoded as RFC 6266 says).
+
+    Every download is recorded in the audit trail (AuditKind.EXPORT): who, the scope it was
+    taken from (a unit's path), the columns, the number of rows and the SHA-256 of the bytes
+    sent, so a file found later can be traced to the export that made it.
+    """
+    audit.record(
+        AuditKind.EXPORT,
+        request=request,
+        unit_path=unit_path,
+        object_repr=file_name,
+        detail={
+            "file": file_name,
+            "columns": list(columns),
+            "rows": rows,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "sensitive": [c for c in columns if c in SENSITIVE_FIELDS],
+            **(detail or {}),
+        },
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, file_name)
     return response

@@ -59,8 +59,9 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "unit", "status", "sex", "ethnicity", "age_band"]
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, id_prefix: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.id_prefix = id_prefix  # members.sensitive: citizen IDs by their start, or whole
         if units is not None:
             self.filters["unit"].queryset = units
         for field in self.form.fields.values():
@@ -72,7 +73,7 @@ class MemberFilter(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, id_prefix=self.id_prefix)
 
     def filter_subtree(self, queryset, name, value):
         return queryset.in_subtree(value.path)

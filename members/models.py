@@ -51,14 +51,20 @@ class MemberQuerySet(models.QuerySet):
         """Members on the rolls (probationary and full, exempt ones included)."""
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def search(self, text: str):
-        """Match names without diacritics or case ("lo van" finds "Lò Văn …"), or ID numbers."""
+    def search(self, text: str, *, id_prefix: bool = True):
+        """Match names without diacritics or case ("lo van" finds "Lò Văn …"), or ID numbers.
+        `id_prefix=False`, for users who may not see citizen IDs (members.sensitive): an ID
+        matches only whole, so it cannot be found out digit by digit."""
         key = strip_diacritics(text)
         if not key:
             return self
         q = Q(search_key__contains=key)
         if key.isdigit():
-            q |= Q(citizen_id__startswith=key) | Q(card_number__startswith=key)
+            q |= Q(card_number__startswith=key)
+            if id_prefix:
+                q |= Q(citizen_id__startswith=key)
+            elif len(key) == 12:
+                q |= Q(citizen_id=key)
         return self.filter(q)
 
 

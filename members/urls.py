@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.member_create, name="member_create"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/sensitive/", views.member_sensitive, name="member_sensitive"),
     path("<int:pk>/events/<slug:action>/", views.member_event, name="member_event"),
     path("transfer-in/", views.member_transfer_in, name="member_transfer_in"),
     path("export.xlsx", views.member_export, name="member_export"),

@@ -1,9 +1,11 @@
 """The statistics exports of a unit: a page to pick the period, and one download per form.
 
 Anyone who may see the unit may download its exports (viewers included); a unit out of sight
-is 404. Every download is an .xlsx attachment with a Vietnamese file name.
+is 404. Every download is an .xlsx attachment with a Vietnamese file name, recorded in the audit
+trail (members.exports.xlsx_response).
 """
 
+import io
 from datetime import date, timedelta
 
 from django import forms
@@ -15,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 
 from meetings.rules import add_months
 from members.exports import xlsx_response
@@ -160,7 +163,30 @@ def _export(request, unit_pk, url_name):
     content = module.build(
         user=request.user, unit=unit, period=form.period, today=timezone.localdate()
     )
-    return xlsx_response(content, module.name(unit, form.period))
+    sheets, rows = _sheets(content)
+    return xlsx_response(
+        content,
+        module.name(unit, form.period),
+        request=request,
+        unit_path=unit.path,
+        columns=sheets,
+        rows=rows,
+        detail={
+            "form": url_name,
+            "start": f"{form.period.start:%d/%m/%Y}",
+            "end": f"{form.period.end:%d/%m/%Y}",
+        },
+    )
+
+
+def _sheets(content: bytes) -> tuple[list[str], int]:
+    """A statistics form's sheets and rows, as the audit trail records an export: the forms are
+    figures (no member's record), a few hundred rows at most, so reading them back is cheap."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    try:
+        return workbook.sheetnames, sum(sheet.max_row or 0 for sheet in workbook.worksheets)
+    finally:
+        workbook.close()
 
 
 @login_required

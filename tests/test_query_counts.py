@@ -22,26 +22,29 @@ CELLS_PER_COMMUNE = 15
 MEMBERS_PER_CELL = 10
 
 
-# Pinned from measurement (the session read and write, the user and the scope included), plus one.
+# Pinned from measurement (the session read and write, the user, the scope and, for users who
+# need two-factor, the session's device included), plus one. Pages that may offer sensitive
+# fields (member list, member page, unit pages: the register) also read the user's permissions
+# (2 queries, once a request).
 PAGES = {
     # name: (who, URL name, the unit of the tree the URL takes, if any, pinned maximum)
-    "member list": ("district_admin", "member_list", None, 10),
-    "unit tree": ("district_admin", "unit_tree", None, 11),
-    "commune page": ("district_admin", "unit_detail", "commune_a", 17),
+    "member list": ("district_admin", "member_list", None, 13),
+    "unit tree": ("district_admin", "unit_tree", None, 12),
+    "commune page": ("district_admin", "unit_detail", "commune_a", 20),
     # the meetings block adds recent meetings and the cell's rule alerts; the units block the
     # villages the cell covers and its recent membership changes
-    "cell page": ("secretary_a", "unit_detail", "cell_a1", 23),
-    "district admin home": ("district_admin", "home", None, 11),
+    "cell page": ("secretary_a", "unit_detail", "cell_a1", 25),
+    "district admin home": ("district_admin", "home", None, 12),
     "secretary home": ("secretary_a", "home", None, 17),
-    "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 10),
-    "district meeting board": ("district_admin", "meeting_board", "district", 11),
+    "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 11),
+    "district meeting board": ("district_admin", "meeting_board", "district", 12),
     # every panel of the leaders' dashboard, alerts of the meetings and members apps included
-    "district dashboard": ("district_admin", "report_dashboard", "district", 19),
+    "district dashboard": ("district_admin", "report_dashboard", "district", 20),
     "cell meetings": ("secretary_a", "meeting_list", "cell_a1", 18),
-    "district badge list": ("district_admin", "badge_list", "district", 10),
-    "district data quality": ("district_admin", "member_quality", "district", 19),
+    "district badge list": ("district_admin", "badge_list", "district", 11),
+    "district data quality": ("district_admin", "member_quality", "district", 20),
     # tests/members/test_admissions.py pins it again with many candidates and their sponsors
-    "district admissions board": ("district_admin", "admission_board", "district", 9),
+    "district admissions board": ("district_admin", "admission_board", "district", 10),
 }
 
 
@@ -136,7 +139,8 @@ def test_big_tree_has_hundreds_of_units_and_thousands_of_members(small):
 def test_member_page_takes_the_same_queries_with_a_long_timeline(
     small, secretary_a, client_for, django_assert_max_num_queries
 ):
-    """The member page: record, timeline (one query whatever its length) and history."""
+    """The member page: record, timeline (one query whatever its length), history and the
+    user's permissions (whether to offer the sensitive fields)."""
     from members import services
     from members.choices import TransferScope
 
@@ -149,7 +153,7 @@ def test_member_page_takes_the_same_queries_with_a_long_timeline(
     )
     client = client_for(secretary_a)
     client.get(member.get_absolute_url())  # per-process caches warm, as on a running server
-    with django_assert_max_num_queries(10) as short:
+    with django_assert_max_num_queries(12) as short:
         assert client.get(member.get_absolute_url()).status_code == 200
     for year in range(2016, 2024):
         services.member_temporary_out(
@@ -168,6 +172,6 @@ def test_member_page_takes_the_same_queries_with_a_long_timeline(
         on=date(2024, 3, 1),
         by=secretary_a,
     )
-    with django_assert_max_num_queries(10) as long:
+    with django_assert_max_num_queries(12) as long:
         assert client.get(member.get_absolute_url()).status_code == 200
     assert len(long) == len(short)

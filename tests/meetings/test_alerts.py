@@ -204,7 +204,7 @@ def test_a_member_gone_since_is_no_longer_a_removal_candidate(tree, secretary_a,
 
 # The alerts page: a fixed number of queries, years printed without a thousands separator
 
-ALERTS_QUERIES = 15  # measured: session, user, scope, unit, then the alerts
+ALERTS_QUERIES = 16  # measured: session, user, two-factor device, scope, unit, then the alerts
 
 
 def _grow_alerts(tree, secretary_a, cells):
