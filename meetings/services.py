@@ -33,16 +33,15 @@ from meetings.rules import GOOD_QUALITY_RATE, add_months, month_start, quarter_o
 from meetings.selectors import cell_roster, guest_officers_on
 from members.models import Member
 from units.access import check_path, scope_for
+from units.concurrency import STALE_ADVICE, lock_for_edit
 from units.models import Unit
 
 EXCUSED_NEEDS_REASON = gettext_lazy(
     "An excused absence needs its reason: write why the member was absent, or mark the "
     "absence unexcused."
 )
-STALE_MESSAGE = gettext_lazy(
-    "Someone else saved this meeting after you opened it. Nothing was saved: "
-    "open the meeting again to see the changes, then make yours."
-)
+# A meeting saved from a stale page is refused with units.concurrency's message, which ends so.
+STALE_MESSAGE = STALE_ADVICE
 
 MEETING_FIELDS = (
     "held_on",
@@ -331,14 +330,13 @@ def meeting_save(
     if meeting is None:
         meeting = Meeting(cell=cell, created_by=by)
     else:
-        # Compare and swap: only the save that still holds the version it opened wins.
-        claimed = Meeting.objects.filter(pk=meeting.pk, version=version).update(
-            version=(version or 0) + 1
+        # The row locked, then its version compared: of two saves from the same page, the
+        # second waits for the first, then is refused (no lost update). No version: refused.
+        stored = lock_for_edit(
+            Meeting.objects.all(), meeting.pk, "" if version is None else version
         )
-        if version is None or not claimed:
-            raise ValidationError(STALE_MESSAGE)
-        meeting.version = version + 1
-        old_month = month_start(meeting.held_on)
+        old_month = month_start(stored.held_on)
+        meeting.version = stored.version + 1
     for name in MEETING_FIELDS:
         setattr(meeting, name, fields.get(name, getattr(meeting, name)))
     if meeting.kind != MeetingKind.THEMATIC:

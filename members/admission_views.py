@@ -22,8 +22,10 @@ from members.rules import (
     NEAR_WORKING_DAYS,
     Level,
 )
+from members.sensitive import drop_sensitive_fields, record_full_view, shown_sensitive_fields
 from members.views import initial_unit
 from units.access import get_unit_for_user, scope_for
+from units.concurrency import EditTokenMixin
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin, add_service_errors
 from units.history import history_entries
 
@@ -57,7 +59,7 @@ DATE_FIELDS = [
 ]
 
 
-class CandidateForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class CandidateForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     """The candidate's profile and cell; a new candidate also gets the first two stages."""
 
     class Meta:
@@ -83,9 +85,10 @@ class CandidateForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         if self.instance.pk:
             # The stages have their own form.
             del self.fields["awareness_class_on"], self.fields["application_on"]
+        drop_sensitive_fields(self, user)
 
 
-class StageForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class StageForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     """Every stage's dates, sponsors and votes; sponsors are the full members of the cell."""
 
     class Meta:
@@ -179,7 +182,9 @@ def _edit(request, candidate, form, success):
     """Save a form of an open candidate through candidate_update, or show its errors."""
     if request.method == "POST" and form.is_valid():
         try:
-            admissions.candidate_update(candidate=candidate, by=request.user, **form.cleaned_data)
+            admissions.candidate_update(
+                candidate=candidate, by=request.user, token=form.edit_token, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -194,6 +199,8 @@ def admission_edit(request, pk):
     candidate = admissions.get_candidate_for_user(request.user, pk, write=True)
     form = CandidateForm(request.POST or None, instance=candidate, user=request.user)
     done = _edit(request, candidate, form, _("Changes to %(name)s were saved."))
+    if request.method == "GET" and shown_sensitive_fields(form):
+        record_full_view(request, candidate, shown_sensitive_fields(form))
     context = {"form": form, "candidate": candidate, "closed": _closed(candidate)}
     return done or render(request, "members/admissions/form.html", context)
 

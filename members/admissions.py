@@ -23,6 +23,7 @@ from members.rules import (
 )
 from members.services import member_create, require_edit
 from units.access import check_path, scope_for
+from units.concurrency import check_fresh
 from units.models import CELL_KINDS, PATH_END, Unit
 
 # Stages, in the order a candidate goes through them; a candidate is at the last one reached.
@@ -213,10 +214,14 @@ def candidate_create(*, unit: Unit, by, today: date | None = None, **fields) -> 
 
 
 @transaction.atomic
-def candidate_update(*, candidate: Candidate, by, today: date | None = None, **fields) -> Candidate:
-    """Change a candidate's profile or stages; a stage that breaks a rule is refused by name."""
+def candidate_update(
+    *, candidate: Candidate, by, today: date | None = None, token: str | None = None, **fields
+) -> Candidate:
+    """Change a candidate's profile or stages; a stage that breaks a rule is refused by name,
+    a save from a page opened before someone else's (`token`, units.concurrency) as stale."""
     candidate = Candidate.objects.select_for_update().select_related("unit").get(pk=candidate.pk)
     require_edit(by, candidate.unit)
+    check_fresh(candidate, token)
     if candidate.member_id or candidate.withdrawn_on:
         raise ValidationError(_("An admitted or withdrawn candidate can no longer be changed."))
     new_unit = fields.get("unit")

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import TransferScope, status_from_record
 from members.models import Member
+from members.sensitive import drop_sensitive_fields
 from members.services import TEMPORARY_REASONS
 from units.access import scope_for
+from units.concurrency import EditTokenMixin
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 from units.models import CELL_KINDS, Unit, Village
 
@@ -91,7 +93,7 @@ def offer_villages(field, user) -> None:
     field.label_from_instance = lambda v: f"{v.name} ({v.commune.display_name})"
 
 
-class MemberForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class MemberForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     """The full record. A new member is probationary, or full when the date full membership
     began is given; an existing member's cell, status and leaving go through the events."""
 
@@ -116,6 +118,7 @@ class MemberForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         else:
             offer_cells(self.fields["unit"], user)
         offer_villages(self.fields["residence_village"], user)
+        drop_sensitive_fields(self, user)
 
     def fieldsets(self):
         """[(legend, [bound fields])] of the groups that have fields on this form."""

@@ -26,6 +26,7 @@ from members.choices import (
 from members.models import ImportBatch, Member, MembershipEvent, Placement, placements_for
 from members.rules import add_months, probation_ends
 from units.access import scope_for
+from units.concurrency import check_fresh
 from units.models import CELL_KINDS, Unit
 
 # HD 12-HD/BTCTW (2022): a temporary transfer lasts 3 months to under 1 year for work or
@@ -192,16 +193,20 @@ def member_create(*, unit: Unit, by, **fields) -> Member:
 
 
 @transaction.atomic
-def member_update(*, member: Member, by, moved_on: date | None = None, **fields) -> Member:
+def member_update(
+    *, member: Member, by, moved_on: date | None = None, token: str | None = None, **fields
+) -> Member:
     """Change a member's record; a change of cell needs edit rights on both cells.
 
     A change of cell is placed on `moved_on` (today by default), so counts as of an earlier day
     still find the member in the old cell, and recorded as a transfer between cells. The dates
     that events record stay in step with them: a corrected admission date moves the admission
     (event and first placement) and must come before every later event; a first full-membership
-    date is a recognition, under member_recognise's rules.
+    date is a recognition, under member_recognise's rules. `token`: the record's edit token
+    when the form was opened; a save from a stale page is refused (units.concurrency).
     """
     member = _locked(member, by)
+    check_fresh(member, token)
     old_unit, old_admitted, old_official = member.unit, member.admitted_on, member.official_on
     old_status = member.status
     new_unit = fields.get("unit")

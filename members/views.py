@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +18,15 @@ from django_tables2 import RequestConfig
 
 from meetings.selectors import is_away_on
 from members import services
+from members.admissions import get_candidate_for_user
 from members.choices import EventKind, MemberStatus
-from members.exports import LIST_COLUMNS, REGISTER_COLUMNS, write_members, xlsx_response
+from members.exports import (
+    LIST_COLUMNS,
+    REGISTER_COLUMNS,
+    columns_for,
+    write_members,
+    xlsx_response,
+)
 from members.filters import ACTIVE, MemberFilter
 from members.forms import (
     EventForm,
@@ -34,6 +42,7 @@ from members.forms import (
     editable_cells,
 )
 from members.importer import CREATE, UNCHANGED, UPDATE, Importer, ImportFileError, template_workbook
+from members.importer import FIELDS as IMPORT_FIELDS
 from members.rules import PROBATION_MONTHS, RECOGNITION_NOTICE_DAYS
 from members.selectors import (
     get_import_batch_for_user,
@@ -45,6 +54,7 @@ from members.selectors import (
     register_members,
     with_register_moves,
 )
+from members.sensitive import may_see_sensitive, record_full_view, reveal, shown_sensitive_fields
 from members.tables import MemberTable
 from units.access import get_unit_for_user, scope_for
 from units.forms import AsOfForm, add_service_errors
@@ -59,7 +69,12 @@ def _member_filter(request) -> MemberFilter:
     data = request.GET.copy()
     data.setdefault("status", ACTIVE)
     units = Unit.objects.visible_to(request.user).active().order_by("path")
-    return MemberFilter(data, queryset=member_list(user=request.user), units=units)
+    return MemberFilter(
+        data,
+        queryset=member_list(user=request.user),
+        units=units,
+        id_prefix=may_see_sensitive(request.user),
+    )
 
 
 def initial_unit(request) -> dict:
@@ -103,6 +118,34 @@ def member_detail(request, pk):
         "history": history_entries(member),
     }
     return render(request, "members/member_detail.html", context)
+
+
+def sensitive_values(request, record, back: str):
+    """The full sensitive fields of one record, for a user with the right (403 otherwise): the
+    "Show" button's fragment (htmx), or a page. The view is recorded (members.sensitive)."""
+    if request.method != "GET":  # after the scope check: out of sight is 404 whatever the method
+        return HttpResponseNotAllowed(["GET"])
+    if not may_see_sensitive(request.user, record.unit.path):
+        raise PermissionDenied
+    full = reveal(request, record)
+    model = type(record)
+    values = [
+        (name, model._meta.get_field(name).verbose_name, value) for name, value in full.items()
+    ]
+    template = "members/sensitive.html" + ("#values" if request.htmx else "")
+    return render(request, template, {"record": record, "values": values, "back": back})
+
+
+@login_required
+def member_sensitive(request, pk):
+    member = get_member_for_user(request.user, pk)
+    return sensitive_values(request, member, member.get_absolute_url())
+
+
+@login_required
+def candidate_sensitive(request, pk):
+    candidate = get_candidate_for_user(request.user, pk)
+    return sensitive_values(request, candidate, reverse("admission_detail", args=[pk]))
 
 
 @login_required
@@ -159,7 +202,9 @@ def member_edit(request, pk):
     form = MemberForm(request.POST or None, instance=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, by=request.user, **form.record())
+            services.member_update(
+                member=member, by=request.user, token=form.edit_token, **form.record()
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -167,6 +212,8 @@ def member_edit(request, pk):
                 request, _("Changes to %(name)s were saved.") % {"name": member.full_name}
             )
             return redirect(member)
+    if request.method == "GET" and shown_sensitive_fields(form):
+        record_full_view(request, member, shown_sensitive_fields(form))
     return render(request, "members/member_form.html", {"form": form, "member": member})
 
 
@@ -315,7 +362,14 @@ def member_event(request, pk, action):
 def member_import_template(request):
     if not scope_for(request.user).can_edit_anything:
         raise PermissionDenied
-    return xlsx_response(template_workbook(), "mau-nhap-dang-vien.xlsx")
+    return xlsx_response(
+        template_workbook(),
+        "mau-nhap-dang-vien.xlsx",
+        request=request,
+        unit_path="",
+        columns=IMPORT_FIELDS,
+        rows=0,
+    )
 
 
 @login_required
@@ -400,15 +454,44 @@ def member_import_commit(request, pk):
     return redirect(f"{redirect('member_list').url}?unit={batch.unit_id}")
 
 
+def _sensitive_asked(request, path: str | None) -> bool:
+    """Whether the export takes the sensitive columns: asked for (`?sensitive=1`, the link only
+    users with the right are offered) and allowed (403 otherwise, never a quiet full file)."""
+    if request.GET.get("sensitive") != "1":
+        return False
+    if not may_see_sensitive(request.user, path):
+        raise PermissionDenied
+    return True
+
+
+def _scope_detail(user) -> dict:
+    scope = scope_for(user)
+    return {"scope": "everything" if scope.everything else list(scope.visible)}
+
+
 @login_required
 @require_http_methods(["GET"])
 def member_export(request):
-    """The member list as filtered on screen, as an .xlsx workbook."""
+    """The member list as filtered on screen, as an .xlsx workbook (sensitive columns only
+    when asked for by a user with the right)."""
     members = _member_filter(request)
     if "unit" in members.form.errors:
         raise Http404  # a unit out of sight is not there
-    content = write_members(members.qs, LIST_COLUMNS, title=_("Party members"))
-    return xlsx_response(content, f"danh-sach-dang-vien-{date.today():%Y%m%d}.xlsx")
+    unit = members.form.cleaned_data.get("unit")
+    sensitive = _sensitive_asked(request, unit.path if unit else None)
+    written = write_members(
+        members.qs, columns_for(LIST_COLUMNS, sensitive=sensitive), title=_("Party members")
+    )
+    return xlsx_response(
+        written.content,
+        f"danh-sach-dang-vien-{date.today():%Y%m%d}.xlsx",
+        request=request,
+        unit_path=unit.path if unit else "",
+        columns=written.columns,
+        rows=written.rows,
+        detail={"filters": {k: v for k, v in request.GET.items() if k != "sensitive"}}
+        | ({} if unit else _scope_detail(request.user)),
+    )
 
 
 @login_required
@@ -422,13 +505,22 @@ def member_register_export(request, unit_pk):
     if not period.is_valid():
         return HttpResponseBadRequest(" ".join(m for ms in period.errors.values() for m in ms))
     start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    sensitive = _sensitive_asked(request, unit.path)
     members = register_members(user=request.user, unit=unit, start=start, end=end)
-    content = write_members(
+    written = write_members(
         with_register_moves(members, unit=unit, start=start, end=end),
-        REGISTER_COLUMNS,
+        columns_for(REGISTER_COLUMNS, sensitive=sensitive),
         title=_("Member register"),
     )
-    return xlsx_response(content, f"so-danh-sach-dang-vien-{unit.pk}.xlsx")
+    return xlsx_response(
+        written.content,
+        f"so-danh-sach-dang-vien-{unit.pk}.xlsx",
+        request=request,
+        unit_path=unit.path,
+        columns=written.columns,
+        rows=written.rows,
+        detail={"start": period.data.get("start", ""), "end": period.data.get("end", "")},
+    )
 
 
 @login_required

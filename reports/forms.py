@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from reports.models import Resolution, Target
 from reports.selectors import target_units
 from units.access import scope_for
+from units.concurrency import EditTokenMixin
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
 from units.models import Unit
 
 YEAR_MIN, YEAR_MAX = 1930, 2100
 
 
-class ResolutionForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class ResolutionForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Resolution
         fields = ["number", "title", "start_year", "end_year", "adopted_on"]
@@ -35,7 +36,7 @@ class ResolutionForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         return cleaned
 
 
-class TargetForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class TargetForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["unit", "kind", "year", "value", "note"]

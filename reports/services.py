@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from reports.models import Resolution, Target
 from reports.selectors import target_units
 from units.access import scope_for
+from units.concurrency import lock_for_edit
 from units.models import CELL_KINDS, Unit
 
 RESOLUTION_FIELDS = ("number", "title", "start_year", "end_year", "adopted_on")
@@ -40,8 +41,12 @@ def resolution_create(*, issuer: Unit, by, **fields) -> Resolution:
 
 
 @transaction.atomic
-def resolution_update(*, resolution: Resolution, by, **fields) -> Resolution:
+def resolution_update(
+    *, resolution: Resolution, by, token: str | None = None, **fields
+) -> Resolution:
+    """Change a resolution; refused when saved from a page opened before someone else's save."""
     _require_manage(by, resolution.issuer)
+    resolution = lock_for_edit(Resolution.objects.select_related("issuer"), resolution.pk, token)
     for name, value in fields.items():
         setattr(resolution, name, value)
     outside = [t.year for t in resolution.targets.all() if t.year and not resolution.covers(t.year)]
@@ -84,8 +89,10 @@ def target_create(*, resolution: Resolution, by, **fields) -> Target:
 
 
 @transaction.atomic
-def target_update(*, target: Target, by, **fields) -> Target:
+def target_update(*, target: Target, by, token: str | None = None, **fields) -> Target:
+    """Change a target; refused when saved from a page opened before someone else's save."""
     _require_manage(by, target.resolution.issuer)
+    target = lock_for_edit(Target.objects.select_related("resolution"), target.pk, token)
     for name, value in fields.items():
         setattr(target, name, value)
     _check_target(target)

@@ -137,7 +137,10 @@ def resolution_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.resolution_update(
-                resolution=resolution, by=request.user, **_resolution_fields(form)
+                resolution=resolution,
+                by=request.user,
+                token=form.edit_token,
+                **_resolution_fields(form),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -181,7 +184,9 @@ def target_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.target_update(target=target, by=request.user, **_target_fields(form))
+            services.target_update(
+                target=target, by=request.user, token=form.edit_token, **_target_fields(form)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from units.concurrency import EditTokenMixin
 from units.models import (
     ALLOWED_PARENT_KINDS,
     CELL_KINDS,
@@ -59,7 +60,7 @@ class BootstrapFormMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-class UnitForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class UnitForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Unit
         # Not the parent nor the end date: a unit moves, merges or is dissolved only through
@@ -84,7 +85,7 @@ class UnitForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
             ]
 
 
-class VillageForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
+class VillageForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     effective_on = forms.DateField(
         label=_("the covering cell changes on"),
         required=False,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from members.models import Candidate, Member
@@ -38,6 +38,8 @@ from units.services import (
     check_not_before_last_change,
     check_not_in_future,
     coverage_change,
+    lock_tree,
+    tree_token,
     unit_create,
     unit_move,
     version_of,
@@ -59,6 +61,46 @@ def preview(operation, **kwargs) -> ReorgEvent:
             raise Preview(event)
     except Preview as done:
         return done.event
+
+
+STALE_PREVIEW = gettext_lazy(
+    "The units changed after this preview was made (someone else reorganised or edited them). "
+    "Nothing was changed: check the new preview below, then confirm again."
+)
+
+
+def _units_in(arguments: dict) -> list[Unit]:
+    """The units a reorganisation's arguments name (the unit, its new parent, the units
+    merged, those of the reform's mergers …)."""
+    found = []
+
+    def collect(value):
+        if isinstance(value, Unit):
+            found.append(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item)
+
+    for value in arguments.values():
+        collect(value)
+    return list({u.pk: u for u in found if u.pk}.values())
+
+
+def preview_token(**arguments) -> str:
+    """The state of the tree around the units a reorganisation names, for its preview."""
+    return tree_token(_units_in(arguments))
+
+
+@transaction.atomic
+def confirm(operation, *, token: str | None, **arguments) -> ReorgEvent:
+    """Run a previewed reorganisation, refused when the units it names (with everything
+    under and above them) changed since the preview that gave `token`. The check is made with
+    the tree locked, so nothing can change between it and the reorganisation."""
+    units = _units_in(arguments)
+    lock_tree(*units)
+    if token is not None and token != tree_token(units):
+        raise ValidationError(STALE_PREVIEW, code="stale")
+    return operation(**arguments)
 
 
 def _record(kind, *, on, decision_number, note, by, summary, details, parts) -> ReorgEvent:
@@ -286,7 +328,8 @@ def reorg_rename(
     """Đổi tên: the unit bears its new name from `on`; earlier dates keep the old one."""
     check_structure_edit(by, unit.parent or unit)
     check_not_in_future(on)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    lock_tree(rows=[unit])
+    unit = Unit.objects.get(pk=unit.pk)
     check_not_before_last_change([unit.path], on)
     summary = _rename(unit, on, by, name=name, short_name=short_name)
     return _record(
@@ -308,6 +351,7 @@ def reorg_move(*, unit: Unit, new_parent: Unit, on: date, decision_number: str, 
     The villages covered by any cell of the subtree pass to the commune that cell now sits in.
     """
     check_not_in_future(on)
+    lock_tree(unit, rows=[unit.parent, new_parent])  # counted and moved as it stands now
     old_parent = unit.parent
     subtree_units = Unit.objects.subtree(unit.path).active().count()
     members = Member.objects.active().in_subtree(unit.path).count()
@@ -432,10 +476,9 @@ def reorg_merge(*, absorbed: list[Unit], into: Unit, on: date, decision_number: 
     """
     check_structure_edit(by, into.parent or into)
     check_not_in_future(on)
-    into = Unit.objects.select_for_update().get(pk=into.pk)
-    absorbed = list(
-        Unit.objects.select_for_update().filter(pk__in=[u.pk for u in absorbed]).order_by("pk")
-    )
+    lock_tree(into, *absorbed, rows=[into.parent, *(u.parent for u in absorbed)])
+    into = Unit.objects.get(pk=into.pk)
+    absorbed = list(Unit.objects.filter(pk__in=[u.pk for u in absorbed]).order_by("pk"))
     if not absorbed or any(u.pk == into.pk for u in absorbed):
         raise ValidationError(_("Choose units to merge other than the unit they merge into."))
     for unit in absorbed:
@@ -522,7 +565,8 @@ def reorg_split(
     """
     check_structure_edit(by, cell.parent)
     check_not_in_future(on)
-    cell = Unit.objects.select_for_update().get(pk=cell.pk)
+    lock_tree(cell, rows=[cell.parent])
+    cell = Unit.objects.get(pk=cell.pk)
     own = {v.pk: v for v in Village.objects.filter(cell=cell).order_by("pk")}
     if len(own) < 2:
         raise ValidationError(_("Only a combined cell (covering two villages or more) is split."))
@@ -685,7 +729,8 @@ def reorg_dissolve(
     """
     check_structure_edit(by, unit.parent or unit)
     check_not_in_future(on)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    lock_tree(unit, units_to, members_to, rows=[unit.parent])
+    unit = Unit.objects.get(pk=unit.pk)
     if unit.dissolved_on:
         raise ValidationError(_("This unit has already been dissolved."))
     members = list(Member.objects.active().filter(unit=unit).order_by("pk"))
@@ -808,8 +853,9 @@ def reorg_reform_2025(
     province = district.parent
     check_structure_edit(by, province)
     check_not_in_future(on)
-    district = Unit.objects.select_for_update().get(pk=district.pk)
-    province = Unit.objects.select_for_update().get(pk=province.pk)
+    lock_tree(district, rows=[province])
+    district = Unit.objects.get(pk=district.pk)
+    province = district.parent
     check_not_before_last_change([district.path], on)
     children = list(district.children.filter(dissolved_on__isnull=True).order_by("pk"))
     moved = _move_children(district, province, on, by)

@@ -4,17 +4,20 @@ Reorganisations (found, rename, move, merge, split, dissolve, the 2025 reform) l
 units/reorganisation.py and use the building blocks here.
 """
 
+import hashlib
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, Max, Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from units.access import check_structure_edit, forget_scope, paths_q, scope_for
+from units.concurrency import lock_for_edit
 from units.models import (
     Assignment,
     Officer,
@@ -68,6 +71,55 @@ def check_not_in_future(on: date, field: str | None = None) -> None:
     if on > timezone.localdate():
         message = _("This date is in the future.")
         raise ValidationError({field: message} if field else message)
+
+
+TREE_CHANGED = gettext_lazy(
+    "The tree of units changed while this was being prepared (another reorganisation was "
+    "saved). Nothing was changed: open the units again, check them, then start over."
+)
+
+
+def _root_id(unit: Unit) -> int:
+    return int(unit.path.split(".", 1)[0])
+
+
+def lock_tree(*subtrees: Unit | None, rows=()) -> None:
+    """Lock, until the transaction ends, what a change of the tree touches: the root of every
+    tree involved first (so that changes of the same tree run one after the other, whatever
+    their order), then the units under each of `subtrees` and the units `rows`, by pk.
+
+    The units given are refreshed from the database once locked: a change that waited for
+    another works on the tree as that one left it. Everything that changes paths calls it
+    (unit_create, unit_move, every reorganisation): a fixed locking order, so no deadlock.
+    """
+    units = [u for u in (*subtrees, *rows) if u is not None and u.pk]
+    if not units:
+        return
+    # Paths as they are now: the caller's copies may be older than another change.
+    paths = dict(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("pk", "path"))
+    roots = sorted({int(path.split(".", 1)[0]) for path in paths.values()})
+    locking = Unit.objects.select_for_update(of=("self",)).order_by("pk")
+    list(locking.filter(pk__in=roots).values_list("pk", flat=True))
+    for unit in units:
+        unit.refresh_from_db()
+        if _root_id(unit) not in roots:  # moved to another tree while we waited
+            raise ValidationError(TREE_CHANGED)
+    wanted = paths_q([u.path for u in subtrees if u is not None and u.pk], "path")
+    list(locking.filter(wanted | Q(pk__in=[u.pk for u in units])).values_list("pk", flat=True))
+
+
+def tree_token(units) -> str:
+    """A digest of the units under each of `units` and above them, as they stand: a
+    reorganisation previewed at one token is confirmed only while the tree still has it."""
+    units = [u for u in units if u is not None and u.pk]
+    paths = list(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("path", flat=True))
+    above = {int(pk) for path in paths for pk in path.split(".") if pk}
+    rows = (
+        Unit.objects.filter(paths_q(paths, "path") | Q(pk__in=above))
+        .order_by("pk")
+        .values_list("pk", "path", "parent_id", "name", "kind", "dissolved_on")
+    )
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:32]
 
 
 def check_not_before_last_change(paths, on: date, *, member_units=()) -> None:
@@ -171,6 +223,7 @@ def coverage_change(villages, on: date) -> None:
 def unit_create(*, parent: Unit | None, by, effective_on: date | None = None, **fields) -> Unit:
     """Found a unit under `parent`; its path is the parent's path plus its own id."""
     _require_edit(by, parent)
+    lock_tree(rows=[parent])  # the parent's path is final until the new path is written
     unit = Unit(parent=parent, **fields)
     _save_with_history(unit, by)
     prefix = parent.path if parent else ""
@@ -187,7 +240,7 @@ REORGANISED_FIELDS = ("parent", "parent_id", "dissolved_on", "path", "depth")
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, by, **fields) -> Unit:
+def unit_update(*, unit: Unit, by, token: str | None = None, **fields) -> Unit:
     """Correct a unit's own fields: not its place in the tree nor its end, which are dated
     reorganisations (reorg_move, reorg_merge, reorg_dissolve) with their events."""
     refused = sorted(set(fields) & set(REORGANISED_FIELDS))
@@ -196,7 +249,7 @@ def unit_update(*, unit: Unit, by, **fields) -> Unit:
             _("Move or dissolve a unit through a reorganisation, not by editing it.")
         )
     _require_edit(by, unit.parent or unit)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit = lock_for_edit(Unit.objects.all(), unit.pk, token)
     for name, value in fields.items():
         setattr(unit, name, value)
     _save_with_history(unit, by)
@@ -217,8 +270,7 @@ def unit_move(*, unit: Unit, new_parent: Unit, by, effective_on: date | None = N
     _require_edit(by, unit.parent or unit)
     _require_edit(by, new_parent)
     on = effective_on or date.today()
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    new_parent = Unit.objects.select_for_update().get(pk=new_parent.pk)
+    lock_tree(unit, rows=[unit.parent, new_parent])
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
     check_not_before_last_change([unit.path], on)
@@ -261,13 +313,15 @@ def village_create(*, commune: Unit, by, effective_on: date | None = None, **fie
 
 
 @transaction.atomic
-def village_update(*, village: Village, by, effective_on: date | None = None, **fields) -> Village:
+def village_update(
+    *, village: Village, by, effective_on: date | None = None, token: str | None = None, **fields
+) -> Village:
     """Rename a village or change the cell that covers it, from `effective_on` (today by
     default): figures as of an earlier date keep the old cell."""
     _require_edit(by, village.commune)
     on = effective_on or timezone.localdate()
     check_not_in_future(on, "effective_on")
-    village = Village.objects.select_for_update().get(pk=village.pk)
+    village = lock_for_edit(Village.objects.all(), village.pk, token)
     before = (village.commune_id, village.cell_id)
     for name, value in fields.items():
         setattr(village, name, value)
@@ -379,6 +433,8 @@ def officer_end(*, officer: Officer, by, ends_on: date | None = None) -> Officer
     shows them in office.
     """
     _require_edit(by, officer.unit.parent or officer.unit)
+    # Locked: of two ends of the same office at once, the second sees it ended.
+    officer = lock_for_edit(Officer.objects.select_related("unit"), officer.pk)
     ends_on = ends_on or timezone.localdate()
     if officer.ends_on is not None:
         raise ValidationError(_("This office has already ended."))

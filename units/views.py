@@ -159,7 +159,10 @@ def unit_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(
-                unit=unit, by=request.user, **{f: form.cleaned_data[f] for f in UNIT_FIELDS}
+                unit=unit,
+                by=request.user,
+                token=form.edit_token,
+                **{f: form.cleaned_data[f] for f in UNIT_FIELDS},
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -205,6 +208,7 @@ def village_edit(request, pk):
                 village=village,
                 by=request.user,
                 effective_on=form.cleaned_data["effective_on"],
+                token=form.edit_token,
                 **{f: form.cleaned_data[f] for f in VILLAGE_FIELDS},
             )
         except ValidationError as error:
@@ -263,18 +267,33 @@ def reorganise(request, pk, kind):
     form_class, operation = REORGANISATIONS[kind]
     check_structure_edit(request.user, unit if kind == ReorgKind.FOUND else (unit.parent or unit))
     form = form_class(request.POST or None, unit=unit, user=request.user)
-    event = None
+    event = token = None
     if request.method == "POST" and form.is_valid():
         try:
             if request.POST.get("confirm"):
-                event = operation(by=request.user, **form.arguments())
+                # A confirmation from a preview page carries the tree's state it showed.
+                event = reorganisation.confirm(
+                    operation, token=request.POST.get("tree_token"), by=request.user,
+                    **form.arguments(),
+                )  # fmt: skip
                 messages.success(request, event.summary)
                 after = unit.parent if kind == ReorgKind.REFORM_2025 else unit
                 return redirect(after)
-            event = reorganisation.preview(operation, by=request.user, **form.arguments())
         except ValidationError as error:
             add_service_errors(form, error)
-    context = {"unit": unit, "form": form, "preview": event, "title": REORG_LABELS[kind]}
+        try:
+            token = reorganisation.preview_token(**form.arguments())
+            event = reorganisation.preview(operation, by=request.user, **form.arguments())
+        except ValidationError as error:
+            if not form.errors:
+                add_service_errors(form, error)
+    context = {
+        "unit": unit,
+        "form": form,
+        "preview": event,
+        "tree_token": token,
+        "title": REORG_LABELS[kind],
+    }
     return render(request, "units/reorganise.html", context)
 
 

@@ -28,6 +28,7 @@ from members.rules import (
     working_days_between,
 )
 from tests.factories import CandidateFactory, CellFactory, MemberFactory
+from units.concurrency import edit_token
 
 # The pages are looked at on Monday 2 March 2026, morning in Điện Biên.
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -587,6 +588,7 @@ def stage_data(candidate, **changes) -> dict:
         elif isinstance(value, date):
             value = value.strftime("%d/%m/%Y")
         data[name] = "" if value is None else value
+    data["edit_token"] = edit_token(candidate)  # the candidate as the page was opened
     return {**data, **changes}
 
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MemberFactory, VillageFactory
+from units.concurrency import edit_token
 from units.models import Unit, Village, VillageCoverage
 from units.reorganisation import reorg_split
 from units.selectors import unit_node, village_coverage, villages_on
@@ -152,7 +153,13 @@ def test_editing_a_villages_cell_from_its_page_is_dated(v, commune_staff_a, clie
     client = client_for(commune_staff_a)
     client.post(
         reverse("village_edit", args=[v.men.pk]),
-        {"name": "Bản Mển", "kind": "hamlet", "cell": v.cell_a2.pk, "effective_on": "01/06/2024"},
+        {
+            "name": "Bản Mển",
+            "kind": "hamlet",
+            "cell": v.cell_a2.pk,
+            "effective_on": "01/06/2024",
+            "edit_token": edit_token(v.men),
+        },  # fmt: skip
     )
     before = village_coverage(commune=v.commune_a, as_of=date(2024, 5, 31))
     assert Village.objects.get(pk=v.men.pk).cell_id == v.cell_a2.pk

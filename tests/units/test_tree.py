@@ -8,7 +8,7 @@ from units.services import subtree_paths_consistent, unit_create, unit_move, uni
 
 # unit_move: the scope, two locked reads, validation (parent exists, two constraints), the
 # unit's save and its history row, one UPDATE of every path below; six are savepoints.
-MOVE_QUERIES = 19  # the move, its history, and closing and reopening the versions
+MOVE_QUERIES = 23  # locking the tree, the move, its history, closing and reopening versions
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import MemberFactory, UserFactory, VillageFactory, bulk_members
+from units.concurrency import edit_token
 from units.models import Unit, UnitKind, Village
 from units.selectors import unit_node
 
@@ -43,6 +44,7 @@ def unit_data(unit=None, **changes) -> dict:
             short_name=unit.short_name,
             code=unit.code,
             founded_on=unit.founded_on.strftime("%d/%m/%Y") if unit.founded_on else "",
+            edit_token=edit_token(unit),  # the unit as the page was opened
         )
     return {**data, **changes}
 
@@ -446,6 +448,7 @@ def test_commune_staff_hands_a_village_to_another_cell(
 ):
     url = reverse("village_edit", args=[village_a.pk])
     data = {"name": "Bản Mển", "kind": "hamlet", "cell": tree.cell_a2.pk}
+    data["edit_token"] = edit_token(village_a)
     client = client_for(commune_staff_a)
     response = client.post(url, data)
     assert response.status_code == 302
@@ -458,7 +461,8 @@ def test_village_edit_form_shows_the_old_and_new_covering_cell(
 ):
     client = client_for(commune_staff_a)
     url = reverse("village_edit", args=[village_a.pk])
-    client.post(url, {"name": "Bản Mển", "kind": "hamlet", "cell": tree.cell_a2.pk})
+    data = {"name": "Bản Mển", "kind": "hamlet", "cell": tree.cell_a2.pk}
+    client.post(url, {**data, "edit_token": edit_token(village_a)})
     page = client.get(url).content.decode()
     assert "<del>Chi bộ bản Mển</del> → <ins>Chi bộ bản Huổi Mí</ins>" in page
 
