@@ -20,6 +20,7 @@ from itertools import batched
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -40,13 +41,27 @@ from members.choices import (
 )
 from members.models import Member
 from members.services import import_update_problems, last_events
-from members.xlsx import SheetReader, WorkbookError
+from members.xlsx import (
+    MAX_UNZIPPED_BYTES,
+    OpenDocumentError,
+    SheetReader,
+    UnzippedTooLargeError,
+    WorkbookError,
+)
 from units.access import scope_for
 from units.models import Unit, UnitKind, Village
 from units.vietnamese import normalize_multiline, normalize_text, strip_diacritics
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# Rows the sheet may hold in all, empty ones included: a sheet whose size claims a million rows
+# is refused after this many, not read to its end.
+MAX_SHEET_ROWS = 2 * MAX_ROWS
+# An OLE compound file: an .xls workbook, or an .xlsx one encrypted with a password (which
+# Excel stores as an OLE file with an "EncryptedPackage" stream).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+SHOWN_CHARS = 60  # of a cell's text quoted in a message
 DATE_FORMAT = "%d/%m/%Y"
 
 # (model field, header in the file); the order is the template's column order.
@@ -107,6 +122,7 @@ YES, NO = "Có", "Không"
 _YES_WORDS = {"co", "x", "1", "yes", "true"}
 _NO_WORDS = {"khong", "0", "no", "false", ""}
 MULTILINE_FIELDS = {"notes"}
+NAME_FIELDS = {"full_name", "birth_name"}
 # Columns whose value is stored under another attribute: the village's id.
 ATTNAMES = {"residence_village": "residence_village_id"}
 COLUMN_OF = {attname: name for name, attname in ATTNAMES.items()}
@@ -277,6 +293,13 @@ def _check_file(uploaded) -> bytes:
             % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
         )
     content = uploaded.read()
+    if content.startswith(OLE_MAGIC) and ENCRYPTED_STREAM in content:
+        raise ImportFileError(
+            _(
+                "This workbook is protected by a password and cannot be read: open it in Excel, "
+                "remove the password and save it again."
+            )
+        )
     if not content.startswith(b"PK\x03\x04"):
         raise ImportFileError(
             _(
@@ -285,6 +308,11 @@ def _check_file(uploaded) -> bytes:
             )
         )
     return content
+
+
+def _shown_text(text: str) -> str:
+    """A cell's text as a message quotes it: a long one cut short."""
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def _cell_text(value) -> str:
@@ -312,7 +340,9 @@ def _parse_date(value):
             return date(int(found[3]), int(found[2]), int(found[1]))
         except ValueError:
             pass
-    raise ValueError(_("“%(value)s” is not a date written as dd/mm/yyyy.") % {"value": text})
+    raise ValueError(
+        _("“%(value)s” is not a date written as dd/mm/yyyy.") % {"value": _shown_text(text)}
+    )
 
 
 def _village_key(name: str) -> str:
@@ -361,6 +391,21 @@ class Importer:
         content = _check_file(uploaded)
         try:
             rows = self._rows(SheetReader(content))
+        except OpenDocumentError as error:
+            raise ImportFileError(
+                _(
+                    "This file is an OpenDocument spreadsheet (.ods), not an Excel workbook: "
+                    "open it and save it as .xlsx."
+                )
+            ) from error
+        except UnzippedTooLargeError as error:
+            raise ImportFileError(
+                _(
+                    "The workbook unzips to more than %(mb)d MB, far more than a member list "
+                    "needs. Copy the members into the template and save it again."
+                )
+                % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)}
+            ) from error
         except WorkbookError as error:  # also when a damaged part shows up while streaming
             raise ImportFileError(
                 _("The Excel file is damaged and cannot be read. Save it again from Excel.")
@@ -385,7 +430,15 @@ class Importer:
             )
         total = sheet.total_rows  # the sheet's recorded size, when it has one: for progress
         rows = []
-        for number, cells_of_row in cells:
+        for held, (number, cells_of_row) in enumerate(cells, start=1):
+            if held > MAX_SHEET_ROWS:
+                raise ImportFileError(
+                    _(
+                        "The sheet holds more than %(count)s rows, empty ones included. Delete "
+                        "the empty rows under the members and save it again."
+                    )
+                    % {"count": number_format(MAX_SHEET_ROWS, force_grouping=True)}
+                )
             raw = {
                 name: cells_of_row[i] if i < len(cells_of_row) else None
                 for name, i in positions.items()
@@ -410,6 +463,9 @@ class Importer:
         for name, value in raw.items():
             if isinstance(value, str) and value.startswith("="):
                 row.error(name, _("Formulas are not accepted: type the value itself."))
+                continue
+            if name in NAME_FIELDS and isinstance(value, int | float | date):
+                row.error(name, _("A name is text: this cell holds a number or a date."))
                 continue
             try:
                 parsed = self._parse_value(name, value)
@@ -466,7 +522,7 @@ class Importer:
         if found is None:
             raise ValueError(
                 _("“%(value)s” is not in the list of allowed values (sheet “%(sheet)s”).")
-                % {"value": text, "sheet": ALLOWED_SHEET}
+                % {"value": _shown_text(text), "sheet": ALLOWED_SHEET}
             )
         return found
 
@@ -482,7 +538,7 @@ class Importer:
         if found is None:
             raise ValueError(
                 _("“%(value)s” is not a village of %(commune)s.")
-                % {"value": text, "commune": commune.display_name}
+                % {"value": _shown_text(text), "commune": commune.display_name}
             )
         return found
 

@@ -8,11 +8,18 @@ lxml's parser with one loop over the cells takes under 2 s. The values are openp
 text (shared, inline or a formula's cached text), numbers (int when whole), booleans,
 datetimes for numbers in a date format, and a formula as its text "=…". openpyxl still writes
 every workbook (the template, the exports).
+
+A workbook is untrusted input: the parts read may not unzip to more than MAX_UNZIPPED_BYTES in
+all (a zip bomb is refused from the sizes the zip declares, and zipfile never unzips more than
+it declares), a part carrying a DTD is refused (no entity is ever expanded or fetched), and any
+inconsistency (a shared string that is not there, a column past Excel's last) is a
+WorkbookError, never another exception.
 """
 
 import io
 import posixpath
 import zipfile
+import zlib
 from datetime import datetime
 
 from lxml import etree
@@ -26,8 +33,42 @@ ROW, CELL, VALUE, FORMULA = MAIN + "row", MAIN + "c", MAIN + "v", MAIN + "f"
 TEXT, RUN, INLINE = MAIN + "t", MAIN + "r", MAIN + "is"
 
 
+# A 20,000-row member file of 28 columns, the import's limit, unzips to about 60 MB.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_COLUMNS = 16_384  # Excel's last column, XFD
+# How a DTD starts: a workbook never has one, and one is how entities (XXE, "billion laughs")
+# get in. It sits in the prolog, before the root element.
+DTD = b"<!DOCTYPE"
+PROLOG_BYTES = 64 * 1024
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# What a damaged or hostile part raises while it is unzipped or parsed.
+BROKEN = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    OverflowError,
+    EOFError,
+    OSError,
+    RuntimeError,  # an encrypted member of the zip
+    NotImplementedError,  # a compression method zipfile does not know
+    etree.XMLSyntaxError,
+)
+
+
 class WorkbookError(Exception):
     """The file is not a workbook this reader understands (damaged, or another format)."""
+
+
+class OpenDocumentError(WorkbookError):
+    """The file is an OpenDocument spreadsheet (.ods), not an Excel workbook."""
+
+
+class UnzippedTooLargeError(WorkbookError):
+    """The workbook's parts unzip to more than MAX_UNZIPPED_BYTES."""
 
 
 def _parser():
@@ -70,6 +111,9 @@ class SheetReader:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(content))
             names = set(self.zip.namelist())
+            if "mimetype" in names and self.zip.read("mimetype").startswith(ODS_MIMETYPE):
+                raise OpenDocumentError("an OpenDocument spreadsheet")
+            self.unzipped = 0
             workbook = self._xml("xl/workbook.xml")
             rels = (
                 self._rels("xl/_rels/workbook.xml.rels")
@@ -83,16 +127,27 @@ class SheetReader:
             self.sheet_path = self._part(target)
             if self.sheet_path not in names:
                 raise WorkbookError("no sheet part")
+            self._admit(self.sheet_path)
             properties = workbook.find(MAIN + "workbookPr")
             date1904 = properties is not None and properties.get("date1904") in ("1", "true")
             self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
             self.shared = self._shared_strings(rels, names)
             self.date_styles = self._date_styles(names)
             self.total_rows = self._dimension()
-        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as error:
+        except BROKEN as error:
             raise WorkbookError(str(error)) from error
 
+    def _admit(self, name: str) -> None:
+        """Count the part's unzipped size against the cap, and refuse a part with a DTD."""
+        self.unzipped += self.zip.getinfo(name).file_size
+        if self.unzipped > MAX_UNZIPPED_BYTES:
+            raise UnzippedTooLargeError(f"more than {MAX_UNZIPPED_BYTES} bytes unzipped")
+        with self.zip.open(name) as part:
+            if DTD in part.read(PROLOG_BYTES).upper():
+                raise WorkbookError(f"a DTD in {name}")
+
     def _xml(self, name: str):
+        self._admit(name)
         return etree.fromstring(self.zip.read(name), _parser())
 
     def _rels(self, name: str) -> dict:
@@ -165,7 +220,7 @@ class SheetReader:
                     row.clear()
                     while row.getprevious() is not None:
                         del row.getparent()[0]
-        except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, OSError) as error:
+        except BROKEN as error:
             raise WorkbookError(str(error)) from error
 
     def _row(self, row) -> list:
@@ -174,6 +229,8 @@ class SheetReader:
             reference = cell.get("r")
             if reference:
                 column = _column(reference)
+                if column >= MAX_COLUMNS:
+                    raise WorkbookError(f"a cell past the last column: {reference[:20]}")
                 if column > len(values):
                     values.extend([None] * (column - len(values)))
             values.append(self._value(cell))
@@ -197,7 +254,10 @@ class SheetReader:
         if text is None or text == "":
             return None
         if kind == "s":
-            return self.shared[int(text)]
+            index = int(text)
+            if not 0 <= index < len(self.shared):
+                raise WorkbookError(f"no shared string {index}")
+            return self.shared[index]
         if kind in ("str", "e"):
             return text
         if kind == "b":
