@@ -2,11 +2,16 @@
 
 The URL patterns come from the resolver, not from a hand-kept list, so a new view is swept the
 day it is added. Each pattern that takes an object id is filled with each object of commune B
-and requested (GET and POST) by the secretary of cell A1 and the staff of commune A: both must
-get 404 every time, and commune B must be left exactly as it was. A new pattern with an id that
-the map below does not know fails the sweep until it is added.
+and requested (GET and POST) by four people of other subtrees: the secretary of cell A1, the
+staff of commune A, a read-only viewer of district E and an administrator of district E. All
+must get 404 every time, and commune B must be left exactly as it was; so must the pages that
+take a unit in the query string (`?unit=`). A viewer of the district above commune B sees it
+but gets 403 on every POST. A pattern must be in the sweep map (ids), or listed as PUBLIC or
+SCOPED_PAGES (no id: the scoped pages are searched for commune B's names); a new one that is in
+none of them fails the sweep until it is placed.
 """
 
+import inspect
 import io
 from datetime import date
 
@@ -19,12 +24,62 @@ from meetings.models import Meeting, Task, ThematicPlan
 from members.models import Candidate, ImportBatch, Member
 from members.views import EVENT_ACTIONS
 from reports.models import Resolution, Target
-from tests.factories import CandidateFactory, MemberFactory, VillageFactory, persona
+from tests.factories import (
+    CandidateFactory,
+    MemberFactory,
+    UnitFactory,
+    VillageFactory,
+    persona,
+)
 from tests.meetings.factories import log_meeting
+from units.access import scope_for
 from units.models import Officer, ReorgEvent, ReorgKind, Role, Unit, UnitKind, Village
 
-SKIPPED_NAMES = {"login", "logout"}
 SKIPPED_NAMESPACES = {"admin"}
+# Patterns without an id that hold no unit's data: signing in and out, one's own account, the
+# blank import template.
+PUBLIC = {
+    "login",
+    "logout",
+    "account",
+    "two_factor_verify",
+    "two_factor_setup",
+    "password_change",
+    "member_import_template",
+}
+# Patterns without an id that show data of the user's scope: searched for commune B's names.
+SCOPED_PAGES = {
+    "home",
+    "unit_tree",
+    "member_list",
+    "member_create",
+    "member_transfer_in",
+    "member_export",
+    "member_import",
+    "member_import_progress",
+    "admission_create",
+    "meetings_home",
+    "report_home",
+    "audit_list",
+}
+# Pages that open on the unit named by `?unit=` (404 out of scope, 403 read-only).
+QUERY_UNIT_PATTERNS = {"member_create", "member_transfer_in", "admission_create"}
+NO_LOGIN = {"login", "logout"}
+# Patterns with an id whose views only read: a POST renders them as a GET would (200), writes
+# nothing. Every other POST by a read-only user is refused: 403 (404 where the object does not
+# fit the page for anyone, e.g. a commune on a cell's meeting page; 405 where POST is no method).
+READ_ONLY_PAGES = {
+    "unit_detail",
+    "member_detail",
+    "meeting_detail",
+    "meeting_minutes",
+    "meeting_list",
+    "meeting_cell_tasks",
+    "meeting_member_tasks",
+    "meeting_alerts",
+    "meeting_board",
+    "meeting_grid",
+}
 
 
 def _unit_edit(unit) -> dict:
@@ -157,6 +212,7 @@ ID_PATTERNS = {
     "village_edit": {"pk": ("villages", _village_edit)},
     "member_detail": {"pk": ("members", _member_edit)},
     "member_edit": {"pk": ("members", _member_edit)},
+    "member_sensitive": {"pk": ("members", _nothing)},
     "meeting_list": {"cell_pk": ("units", _nothing)},
     "meeting_create": {"cell_pk": ("units", _meeting_edit_for_cell)},
     "meeting_cell_tasks": {"cell_pk": ("units", _nothing)},
@@ -199,6 +255,7 @@ ID_PATTERNS = {
     "admission_board": {"unit_pk": ("units", _nothing)},
     "admission_detail": {"pk": ("candidates", _candidate_edit)},
     "admission_edit": {"pk": ("candidates", _candidate_edit)},
+    "admission_sensitive": {"pk": ("candidates", _nothing)},
     "admission_stages": {"pk": ("candidates", _candidate_stages)},
     "admission_withdraw": {"pk": ("candidates", _withdraw)},
     "admission_admit": {"pk": ("candidates", _admit)},
@@ -222,7 +279,7 @@ def project_patterns(patterns=None, prefix="", kwargs=()):
                 continue
             yield from project_patterns(p.url_patterns, route, names)
         elif isinstance(p, URLPattern):
-            if p.name in SKIPPED_NAMES or route.startswith("static/"):
+            if route.startswith("static/"):
                 continue
             yield route, p.name, tuple(names)
 
@@ -310,6 +367,45 @@ def snapshot(objects) -> dict:
     return state
 
 
+def pages_without_an_id() -> set[str]:
+    return {name for _route, name, kwargs in project_patterns() if not kwargs}
+
+
+def reads_unit_from_query(name: str) -> bool:
+    """Whether the view behind `name` reads `?unit=` (its source, decorators unwrapped)."""
+    body = inspect.getsource(inspect.unwrap(get_resolver().resolve(reverse(name)).func))
+    return any(s in body for s in ("initial_unit(", 'GET.get("unit"', 'GET["unit"]'))
+
+
+@pytest.fixture
+def outsiders(tree, secretary_a, commune_staff_a):
+    """Four people of other subtrees than commune B, each signed in."""
+    district_e = UnitFactory(
+        parent=tree.province, kind=UnitKind.DISTRICT, name="Đảng bộ huyện Tuần Giáo"
+    )
+    UnitFactory(parent=district_e, kind=UnitKind.COMMUNE, name="Đảng bộ xã Quài Tở")
+    return {
+        "secretary of cell A1": secretary_a,
+        "staff of commune A": commune_staff_a,
+        "viewer of district E": persona(district_e, Role.VIEWER, "Lò Văn Ún", "un.lv"),
+        "admin of district E": persona(district_e, Role.ADMIN, "Cầm Thị Mai", "mai.ct"),
+    }
+
+
+def requests_with_an_id(commune_b):
+    """(pattern, url, POST data) for every pattern with an id, every object of commune B in
+    it, and every `?unit=` page with each unit of commune B."""
+    for _route, name, kwargs in id_patterns():
+        (kwarg,) = kwargs  # every pattern of the map takes one id
+        group, payload = ID_PATTERNS[name][kwarg]
+        for obj in commune_b[group]:
+            for extra in _variants(name):
+                yield name, reverse(name, kwargs={kwarg: obj.pk, **extra}), payload(obj)
+    for name in sorted(QUERY_UNIT_PATTERNS):
+        for unit in commune_b["units"]:
+            yield f"{name}?unit=", f"{reverse(name)}?unit={unit.pk}", {"unit": unit.pk}
+
+
 def test_every_pattern_with_an_id_is_in_the_sweep_map():
     found = {name: set(kw) for _route, name, kw in id_patterns()}
     unknown = {
@@ -320,34 +416,59 @@ def test_every_pattern_with_an_id_is_in_the_sweep_map():
     assert unknown == {}, "add these URL patterns to ID_PATTERNS in tests/test_scope_sweep.py"
 
 
-def test_sweep_map_names_only_patterns_that_exist():
-    assert set(ID_PATTERNS) - {name for _route, name, _kw in id_patterns()} == set()
+def test_every_pattern_without_an_id_is_public_or_a_scoped_page():
+    unplaced = pages_without_an_id() - PUBLIC - SCOPED_PAGES
+    assert unplaced == set(), "add these to PUBLIC or SCOPED_PAGES in tests/test_scope_sweep.py"
 
 
-def test_no_page_with_an_id_opens_commune_b_to_commune_a(
-    commune_b, secretary_a, commune_staff_a, client_for
-):
+def test_sweep_lists_name_only_patterns_that_exist():
+    names = {name for _route, name, _kw in id_patterns()}
+    stale = (set(ID_PATTERNS) - names) | (PUBLIC | SCOPED_PAGES) - pages_without_an_id()
+    assert stale == set()
+
+
+def test_every_page_that_reads_a_unit_from_the_query_is_swept_with_one():
+    readers = {name for name in SCOPED_PAGES if reads_unit_from_query(name)}
+    assert readers == QUERY_UNIT_PATTERNS
+
+
+def test_no_page_with_an_id_opens_commune_b_to_other_subtrees(commune_b, outsiders, client_for):
     before = snapshot(commune_b)
-    personas = {"secretary_a": secretary_a, "commune_staff_a": commune_staff_a}
-    leaks, tries, patterns = [], 0, id_patterns()
-    for _route, name, kwargs in patterns:
-        (kwarg,) = kwargs  # every pattern of the map takes one id
-        group, payload = ID_PATTERNS[name][kwarg]
-        for obj, extra in ((o, x) for o in commune_b[group] for x in _variants(name)):
-            url = reverse(name, kwargs={kwarg: obj.pk, **extra})
-            for who, user in personas.items():
-                client = client_for(user)
-                for method in ("get", "post"):
-                    data = payload(obj) if method == "post" else None
-                    status = getattr(client, method)(url, data).status_code
-                    tries += 1
-                    if status != 404:
-                        leaks.append(f"{method.upper()} {url} as {who}: {status}")
+    clients = {who: client_for(user) for who, user in outsiders.items()}
+    may_edit = {who: scope_for(user).can_edit_anything for who, user in outsiders.items()}
+    leaks, tries, patterns = [], 0, set()
+    for name, url, payload in requests_with_an_id(commune_b):
+        patterns.add(name)
+        for who, client in clients.items():
+            # A `?unit=` page opens only for someone who may edit somewhere: to a read-only
+            # user it is refused whatever the unit (403), which tells nothing of commune B.
+            expected = 403 if "?" in name and not may_edit[who] else 404
+            for method in ("get", "post"):
+                data = payload if method == "post" else None
+                status = getattr(client, method)(url, data).status_code
+                tries += 1
+                if status != expected:
+                    leaks.append(f"{method.upper()} {url} ({name}) as {who}: {status}")
     print(
-        f"\nscope sweep: {len(patterns)} patterns with an id × {len(personas)} personas × "
-        f"2 methods, over every object of commune B: {tries} requests"
+        f"\nscope sweep: {len(patterns)} patterns × {len(clients)} personas × {{GET, POST}} = "
+        f"{tries} requests, {len(leaks)} leaks"
     )
     assert leaks == []
+    assert snapshot(commune_b) == before
+
+
+def test_a_viewer_above_commune_b_gets_403_on_every_post_and_changes_nothing(
+    commune_b, viewer, client_for
+):
+    before = snapshot(commune_b)
+    client = client_for(viewer)
+    allowed = []
+    for name, url, payload in requests_with_an_id(commune_b):
+        status = client.post(url, payload).status_code
+        refused = {403, 404, 405} | ({200} if name in READ_ONLY_PAGES else set())
+        if status not in refused:
+            allowed.append(f"POST {url} ({name}) as a viewer: {status}")
+    assert allowed == []
     assert snapshot(commune_b) == before
 
 
@@ -365,24 +486,32 @@ def page_text(response) -> str:
     return response.content.decode()
 
 
-def test_pages_without_an_id_show_nothing_of_commune_b(
-    commune_b, secretary_a, commune_staff_a, client_for
-):
+def test_scoped_pages_show_nothing_of_commune_b_to_other_subtrees(commune_b, outsiders, client_for):
     names = ["Đảng bộ xã Sa Lông", "Chi bộ bản Nậm Chua", "Bản Nậm Chua", "Vàng A Chứ"]
+    before = snapshot(commune_b)
     shown = []
-    for user in (secretary_a, commune_staff_a):
+    for who, user in outsiders.items():
         client = client_for(user)
-        for _route, name, kwargs in project_patterns():
-            if not kwargs:
-                page = page_text(client.get(reverse(name)))
-                shown += [f"{name} as {user.username}: {n}" for n in names if n in page]
+        for name in sorted(SCOPED_PAGES):
+            for query in ("", f"?unit={commune_b['units'][0].pk}"):
+                url = reverse(name) + query
+                for method in ("get", "post"):
+                    response = getattr(client, method)(url, {"unit": commune_b["units"][1].pk})
+                    shown += [
+                        f"{method.upper()} {url} as {who}: {n}"
+                        for n in names
+                        if n in page_text(response)
+                    ]
     assert shown == []
+    assert snapshot(commune_b) == before
 
 
 def test_every_page_but_login_requires_login(commune_b, client):
     login = reverse("login")
     open_pages = []
     for _route, name, kwargs in id_patterns() + [p for p in project_patterns() if not p[2]]:
+        if name in NO_LOGIN:
+            continue
         ids = {kw: commune_b[ID_PATTERNS[name][kw][0]][0].pk for kw in kwargs}
         ids.update(_variants(name)[0])
         url = reverse(name, kwargs=ids)
