@@ -22,8 +22,27 @@ STATUS_BUTTONS = [
 
 
 class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the list the form was given (`members`): a posted choice is found in it,
+    not read again from the database."""
+
+    members: dict | None = None
+
     def label_from_instance(self, obj):
         return obj.full_name
+
+    def to_python(self, value):
+        if self.members is None or value in self.empty_values:
+            return super().to_python(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            return self.members[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
 
 
 class OfficerChoiceField(forms.ModelMultipleChoiceField):
@@ -69,6 +88,7 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         ids = [m.pk for m in members]
         for name in ("chair", "recorder"):
             self.fields[name].queryset = self.fields[name].queryset.filter(pk__in=ids)
+            self.fields[name].members = {m.pk: m for m in members}
         # A thematic meeting links to the plan its cell registered for the meeting's quarter.
         year, quarter = quarter_of(day)
         plans = ThematicPlan.objects.filter(cell=cell, year=year, quarter=quarter)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import selectors, services
 from meetings.forms import AttendanceForm, MeetingForm, PlanForm, TaskFormSet
@@ -52,6 +52,7 @@ def meetings_home(request):
 
 
 @login_required
+@require_safe
 def meeting_list(request, cell_pk):
     cell = selectors.get_cell_for_user(request.user, cell_pk)
     today = _today(request)
@@ -96,6 +97,7 @@ def _meeting_form(request, cell, meeting=None):
         rows = {a.member_id: (a.status, a.reason) for a in meeting.attendance.all()}
     list_changed = data is not None and data.get("roster") != signature
     officers = selectors.guest_officers_on(cell, day)
+    officers_on_day = list(officers)  # read once: the form's check and the save use it
     form = MeetingForm(
         data,
         instance=meeting,
@@ -148,6 +150,12 @@ def _meeting_form(request, cell, meeting=None):
                 meeting=meeting,
                 version=form.cleaned_data.get("version"),
                 guest_officers=list(form.cleaned_data.get("guest_officers") or []),
+                # What this request already read for the day, when it is the day saved.
+                **(
+                    {"roster": roster, "officers_on_day": officers_on_day}
+                    if fields["held_on"] == day
+                    else {}
+                ),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -205,6 +213,7 @@ def _meeting_context(request, meeting):
 
 
 @login_required
+@require_safe
 def meeting_detail(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     context = _meeting_context(request, meeting)
@@ -215,6 +224,7 @@ def meeting_detail(request, pk):
 
 
 @login_required
+@require_safe
 def meeting_minutes(request, pk):
     meeting = selectors.get_meeting_for_user(request.user, pk)
     context = _meeting_context(request, meeting)
@@ -228,6 +238,7 @@ def _task_page(request, tasks):
 
 
 @login_required
+@require_safe
 def cell_tasks(request, cell_pk):
     cell = selectors.get_cell_for_user(request.user, cell_pk)
     page = _task_page(request, selectors.task_list(user=request.user, cell=cell))
@@ -242,6 +253,7 @@ def cell_tasks(request, cell_pk):
 
 
 @login_required
+@require_safe
 def member_tasks(request, member_pk):
     member = get_member_for_user(request.user, member_pk)
     page = _task_page(request, selectors.task_list(user=request.user, member=member))
@@ -312,6 +324,7 @@ def plan_accept(request, pk):
 
 
 @login_required
+@require_safe
 def meeting_grid(request, unit_pk):
     """The cells of a commune (or any committee) × the last 12 months."""
     unit = get_unit_for_user(request.user, unit_pk)
@@ -323,6 +336,7 @@ def meeting_grid(request, unit_pk):
 
 
 @login_required
+@require_safe
 def meeting_board(request, unit_pk):
     """The units under a district (or province), each with its cells' last 12 months."""
     unit = get_unit_for_user(request.user, unit_pk)
@@ -334,6 +348,7 @@ def meeting_board(request, unit_pk):
 
 
 @login_required
+@require_safe
 def meeting_alerts(request, unit_pk):
     unit = get_unit_for_user(request.user, unit_pk)
     today = _today(request)

@@ -4,6 +4,7 @@ Workbooks are written with openpyxl's write_only mode (constant memory: DESIGN.m
 in ~16 s at ~30 MB). Text that a spreadsheet would run as a formula is neutralised.
 """
 
+import functools
 import hashlib
 import io
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from datetime import date
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,8 +42,20 @@ def _label(name: str) -> str:
     return capfirst(Member._meta.get_field(name).verbose_name)
 
 
-def _display(member: Member, name: str):
-    return getattr(member, f"get_{name}_display")()
+@functools.cache
+def _choice_labels(name: str, language: str | None, *, first_capital: bool) -> dict:
+    """A field's value -> label, in a language: what `get_FOO_display` gives, without building
+    the field's choices again for every cell of an export."""
+    labels = {value: str(label) for value, label in Member._meta.get_field(name).flatchoices}
+    return {v: capfirst(label) for v, label in labels.items()} if first_capital else labels
+
+
+def _display(member: Member, name: str, *, first_capital: bool = False):
+    value = getattr(member, name)
+    label = _choice_labels(name, get_language(), first_capital=first_capital).get(value)
+    if label is not None:
+        return label
+    return capfirst(value) if first_capital and isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -64,7 +78,7 @@ class Column:
 
 
 def _choice(name):
-    return lambda m: capfirst(_display(m, name))
+    return lambda m: _display(m, name, first_capital=True)
 
 
 def _field(name):
@@ -145,7 +159,7 @@ REGISTER_COLUMNS = [
     Column(
         "form_of_leaving",
         20,
-        lambda m: "" if m.is_active else capfirst(_display(m, "status")),
+        lambda m: "" if m.is_active else _display(m, "status", first_capital=True),
         lambda: _("form of leaving"),
     ),
     Column("notes", 24, _register_notes),
@@ -183,17 +197,24 @@ def write_members(members, columns: list[Column], *, title: str) -> Written:
         header.append(cell)
     sheet.append(header)
     rows = members.iterator(chunk_size=2000) if hasattr(members, "iterator") else members
+    values = [column.value for column in columns]
+    # One date cell per column, reused: a write-only sheet writes each row as it is appended.
+    date_cells = [WriteOnlyCell(sheet) for _column in columns]
+    for cell in date_cells:
+        cell.number_format = DATE_FORMAT
     number = 0
     for number, member in enumerate(rows, start=1):
         row = []
-        for column in columns:
-            value = number if column.value is None else column.value(member)
-            if isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = DATE_FORMAT
+        for i, value_of in enumerate(values):
+            value = number if value_of is None else value_of(member)
+            if value is None:
+                row.append("")
+            elif isinstance(value, date):
+                cell = date_cells[i]
+                cell.value = value
                 row.append(cell)
             else:
-                row.append(neutralise(value if value is not None else ""))
+                row.append(neutralise(value))
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -262,3 +262,18 @@ def test_a_meeting_of_a_dissolved_cell_after_its_dissolution_is_refused(
     tree.cell_a1.refresh_from_db()
     with pytest.raises(ValidationError):
         log_meeting(tree.cell_a1, commune_staff_a, DAY)
+
+
+@pytest.mark.parametrize("size", [10, 25])
+def test_saving_a_meeting_takes_the_same_queries_for_10_or_25_members(
+    tree, secretary_a, client_for, django_assert_max_num_queries, size
+):
+    members = members_in(tree.cell_a1, size)
+    client = client_for(secretary_a)
+    url = reverse("meeting_create", args=[tree.cell_a1.pk])
+    client.get(url)  # per-process caches warm, as on a running server
+    # Pinned from measurement (33), plus one; attendance rows and their history go in bulk.
+    with django_assert_max_num_queries(34):
+        response = client.post(url, form_data(DAY, members))
+    assert response.status_code == 302
+    assert Attendance.objects.filter(meeting=Meeting.objects.get()).count() == size
