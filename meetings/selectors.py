@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Max, Q
+from django.db.models import Count, F, Max, Q, Window
 from django.http import Http404
 
 from meetings.models import (
@@ -582,16 +582,25 @@ def removal_candidates(*, unit: Unit, year: int, today: date) -> list[MemberAler
     """Members unexcused in 3 or more distinct months of `year` (Điều lệ Đảng: xóa tên).
 
     Reads the members' monthly absences (MemberMonth), never the attendance rows: two queries
-    whatever the size of the subtree (the months, then the members).
+    whatever the size of the subtree (the months, then the members). Only the months of members
+    with enough of them leave the database: a province has tens of thousands of months with an
+    unexcused absence and a few hundred candidates.
     """
     last = min(date(year, 12, 1), month_start(today))
-    rows = MemberMonth.objects.filter(
+    unexcused = MemberMonth.objects.filter(
         cell__path__gte=unit.path,
         cell__path__lt=unit.path + PATH_END,
         month__gte=date(year, 1, 1),
         month__lte=last,
         unexcused__gt=0,
-    ).values_list("member_id", "month")
+    )
+    # One row per member and month (meetings_membermonth_one_per_member_month): one pass.
+    rows = (
+        unexcused.annotate(months=Window(Count("pk"), partition_by=F("member_id")))
+        .filter(months__gte=REMOVAL_UNEXCUSED_MONTHS)
+        .values_list("member_id", "month")
+        .order_by("member_id", "month")
+    )
     months = defaultdict(set)
     for member_id, month in rows:
         months[member_id].add(month)
