@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from members.selectors import member_list
 from units import reorganisation, services
@@ -83,6 +83,7 @@ def tree(request):
 
 
 @login_required
+@require_safe
 def unit_detail(request, pk):
     unit = get_unit_for_user(request.user, pk)
     scope = scope_for(request.user)
