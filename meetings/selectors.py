@@ -629,8 +629,10 @@ def absent_in_a_row(*, unit: Unit, year: int, today: date) -> list[MemberAlert]:
 def _member_alerts(values: dict, put, today: date) -> list[MemberAlert]:
     """Alerts for the members in `values` still on the rolls on `today`, in name order."""
     alerts = []
+    # With no alert the query still runs (it finds nobody): Django skips an empty `pk__in`, and
+    # a page's query count would then depend on its data, not only on its kind.
     members = (
-        Member.objects.filter(pk__in=values)
+        Member.objects.filter(Q(pk__in=values) if values else Q(pk__isnull=True))
         .filter(on_rolls_q(today))
         .select_related("unit")
         .order_by("sort_key", "id")

@@ -33,9 +33,9 @@ PAGES = {
     "commune page": ("district_admin", "unit_detail", "commune_a", 20),
     # the meetings block adds recent meetings and the cell's rule alerts; the units block the
     # villages the cell covers and its recent membership changes
-    "cell page": ("secretary_a", "unit_detail", "cell_a1", 25),
+    "cell page": ("secretary_a", "unit_detail", "cell_a1", 26),
     "district admin home": ("district_admin", "home", None, 12),
-    "secretary home": ("secretary_a", "home", None, 17),
+    "secretary home": ("secretary_a", "home", None, 18),
     "commune meeting grid": ("district_admin", "meeting_grid", "commune_a", 11),
     "district meeting board": ("district_admin", "meeting_board", "district", 12),
     # every panel of the leaders' dashboard, alerts of the meetings and members apps included
