@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.audit import record
 from accounts.audit_selectors import audit_events_for
 from accounts.models import AuditEvent, AuditKind
+from units.admin import ReadOnlyAdminMixin
 
 
 def _removed(request, device: TOTPDevice) -> None:
@@ -40,7 +41,7 @@ admin.site.register(TOTPDevice, AuditedTOTPDeviceAdmin)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The append-only trail, readable by those who may read the audit page; nobody can add,
     change or delete an event here."""
 
@@ -59,15 +60,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return audit_events_for(request.user) is not None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- end of the audit trail ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, AuditKind
 from units.access import paths_q
+from units.forms import compact_filter_form
 from units.models import Unit
 
 
@@ -51,15 +52,7 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if units is not None:
-            self.filters["unit"].queryset = units
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
-        self.form.fields["unit"].empty_label = _("all units")
-        self.form.fields["unit"].label_from_instance = lambda u: (
-            "\u2003" * max(u.depth - 1, 0) + u.display_name
-        )
+        compact_filter_form(self, units=units, empty_label=_("all units"))
 
     def filter_user(self, queryset, name, value):
         return queryset.filter(username__icontains=value.strip())

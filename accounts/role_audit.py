@@ -22,14 +22,10 @@ ASSIGNMENT_FIELDS = ("user_id", "unit_id", "role")
 
 
 def _record(*, actor=None, unit_path: str = "", object_repr: str = "", detail: dict) -> None:
-    request = getattr(HistoricalRecords.context, "request", None)
-    if actor is None and request is not None:
-        candidate = getattr(request, "user", None)
-        if candidate is not None and candidate.is_authenticated:
-            actor = candidate
+    # Without `actor`, record() names the request's signed-in user.
     record(
         AuditKind.ROLE_CHANGE,
-        request=request,
+        request=getattr(HistoricalRecords.context, "request", None),
         user=actor,
         unit_path=unit_path,
         object_repr=object_repr,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.signals import NO_DEVICE_AT_SIGN_IN, SIGNED_IN_AT
-from accounts.twofactor import confirmed_device, is_verified, required_by_role
+from accounts.signals import SIGNED_IN_AT
+from accounts.twofactor import pending_step
 
 # Views an unverified user may reach: signing in and out, and the two-factor step itself.
 OPEN_VIEWS = frozenset({"login", "logout", "two_factor_verify", "two_factor_setup"})
@@ -25,8 +25,9 @@ def _redirect(request, url: str):
     return redirect(url)
 
 
-def _with_next(name: str, request) -> str:
-    return f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}"
+def with_next(name: str, next_url: str) -> str:
+    """The page `name`, coming back to `next_url` afterwards."""
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
 class SessionLifetimeMiddleware:
@@ -53,7 +54,7 @@ class SessionLifetimeMiddleware:
                     _("You were signed in for %(hours)d hours. Please sign in again.")
                     % {"hours": settings.SESSION_MAX_HOURS},
                 )
-                return _redirect(request, _with_next("login", request))
+                return _redirect(request, with_next("login", request.get_full_path()))
         return self.get_response(request)
 
 
@@ -70,20 +71,11 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not user.is_authenticated or is_verified(request):
-            return None
         if request.resolver_match.view_name in OPEN_VIEWS:
             return None
         if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
-        # needs_two_factor(), without a query for a user whose role does not require it and
-        # who had no device at sign-in (a device added since was added in a verified session).
-        required = required_by_role(user)
-        if not required and request.session.get(NO_DEVICE_AT_SIGN_IN):
+        step = pending_step(request)
+        if step is None:
             return None
-        device = confirmed_device(user)
-        if device is None and not required:
-            return None
-        step = "two_factor_verify" if device else "two_factor_setup"
-        return _redirect(request, _with_next(step, request))
+        return _redirect(request, with_next(step, request.get_full_path()))

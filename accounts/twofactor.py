@@ -12,6 +12,7 @@ from django.db import transaction
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.signals import NO_DEVICE_AT_SIGN_IN
 from units.access import scope_for
 from units.models import CELL_KINDS, Role
 
@@ -38,13 +39,32 @@ def needs_two_factor(user) -> bool:
 
 
 def is_verified(request) -> bool:
-    """This session has been confirmed with a code from one of the user's devices."""
+    """The signed-in browser has been confirmed with a code from one of the user's devices."""
     verified = getattr(request.user, "is_verified", None)
     return bool(verified and verified())
 
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def pending_step(request) -> str | None:
+    """The two-factor page this signed-in request must pass first ("two_factor_verify" or
+    "two_factor_setup"), or None.
+
+    needs_two_factor(), without a query for a user whose role does not require it and who had
+    no device at sign-in (a device added since was added in a verified session).
+    """
+    user = request.user
+    if not user.is_authenticated or is_verified(request):
+        return None
+    required = required_by_role(user)
+    if not required and request.session.get(NO_DEVICE_AT_SIGN_IN):
+        return None
+    device = confirmed_device(user)
+    if device is None and not required:
+        return None
+    return "two_factor_verify" if device else "two_factor_setup"
 
 
 def pending_device(user) -> TOTPDevice:

@@ -1,7 +1,5 @@
 """Sign-in, the two-factor step, and the user's own account page."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -9,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +18,7 @@ from accounts import twofactor
 from accounts.audit import record
 from accounts.forms import TokenForm
 from accounts.models import AuditKind
+from accounts.signin_middleware import with_next
 
 
 def _next_url(request) -> str:
@@ -31,11 +30,6 @@ def _next_url(request) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _step_url(user, next_url: str) -> str:
-    step = "two_factor_verify" if twofactor.confirmed_device(user) else "two_factor_setup"
-    return f"{reverse(step)}?{urlencode({'next': next_url})}"
-
-
 class LoginView(auth_views.LoginView):
     """Password first; users who need it then go to the two-factor step."""
 
@@ -43,10 +37,8 @@ class LoginView(auth_views.LoginView):
 
     def get_success_url(self):
         url = super().get_success_url()
-        user = self.request.user
-        if twofactor.needs_two_factor(user) and not twofactor.is_verified(self.request):
-            return _step_url(user, url)
-        return url
+        step = twofactor.pending_step(self.request)
+        return with_next(step, url) if step else url
 
 
 def locked_out(request, response=None, credentials=None):
@@ -84,7 +76,7 @@ def two_factor_verify(request):
         return redirect(next_url)
     device = twofactor.confirmed_device(request.user)
     if device is None:
-        return redirect(_step_url(request.user, next_url))
+        return redirect(with_next("two_factor_setup", next_url))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check(request, form, device):
         _passed(request, device, AuditKind.TWO_FACTOR_VERIFIED)
@@ -100,7 +92,7 @@ def two_factor_setup(request):
         if twofactor.is_verified(request):
             messages.info(request, _("Two-factor sign-in is already on."))
             return redirect("account")
-        return redirect(_step_url(user, next_url))
+        return redirect(with_next("two_factor_verify", next_url))
     device = twofactor.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check(request, form, device):

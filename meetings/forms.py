@@ -148,8 +148,8 @@ class AttendanceForm(forms.Form):
         cleaned = super().clean()
         for member in self.members:
             status = cleaned.get(f"status_{member.pk}")
-            reason = (cleaned.get(f"reason_{member.pk}") or "").strip()
-            if status == AttendanceStatus.EXCUSED and not reason:
+            # CharField has trimmed the reason already.
+            if status == AttendanceStatus.EXCUSED and not cleaned.get(f"reason_{member.pk}"):
                 from meetings.services import EXCUSED_NEEDS_REASON
 
                 self.add_error(f"reason_{member.pk}", EXCUSED_NEEDS_REASON)
@@ -165,7 +165,7 @@ class AttendanceForm(forms.Form):
         return {
             m.pk: (
                 self.cleaned_data[f"status_{m.pk}"] or AttendanceStatus.PRESENT,
-                self.cleaned_data[f"reason_{m.pk}"].strip(),
+                self.cleaned_data[f"reason_{m.pk}"],
             )
             for m in self.members
         }

@@ -50,7 +50,9 @@ def _choice_labels(name: str, language: str | None, *, first_capital: bool) -> d
     return {v: capfirst(label) for v, label in labels.items()} if first_capital else labels
 
 
-def _display(member: Member, name: str, *, first_capital: bool = False):
+def field_display(member: Member, name: str, *, first_capital: bool = False):
+    """`member.get_FOO_display()` of a field (its value when it has no label), labels cached
+    per language: exports and the member table call it for every cell."""
     value = getattr(member, name)
     label = _choice_labels(name, get_language(), first_capital=first_capital).get(value)
     if label is not None:
@@ -78,30 +80,46 @@ class Column:
 
 
 def _choice(name):
-    return lambda m: _display(m, name, first_capital=True)
+    return lambda m: field_display(m, name, first_capital=True)
+
+
+def _label_of(name):
+    return lambda m: field_display(m, name)
 
 
 def _field(name):
     return lambda m: getattr(m, name)
 
 
+def _column(spec) -> Column:
+    """A Column as it is; (field name, width[, value of the name]) for a column of a Member
+    field, its value the field's own unless given."""
+    if isinstance(spec, Column):
+        return spec
+    name, width, *value = spec
+    return Column(name, width, (value[0] if value else _field)(name))
+
+
 NUMBER = Column("number", 6, None, lambda: _("No."))
 LIST_COLUMNS = [
-    NUMBER,
-    Column("full_name", 28, _field("full_name")),
-    Column("sex", 8, _choice("sex")),
-    Column("birth_date", 12, _field("birth_date")),
-    Column("ethnicity", 12, lambda m: _display(m, "ethnicity")),
-    Column("religion", 14, _choice("religion")),
-    Column("unit", 30, lambda m: m.unit.display_name),
-    Column("citizen_id", 15, _field("citizen_id")),
-    Column("phone", 14, _field("phone")),
-    Column("permanent_address", 30, _field("permanent_address")),
-    Column("temporary_address", 30, _field("temporary_address")),
-    Column("card_number", 14, _field("card_number")),
-    Column("admitted_on", 12, _field("admitted_on")),
-    Column("official_on", 12, _field("official_on")),
-    Column("status", 20, _choice("status")),
+    _column(spec)
+    for spec in (
+        NUMBER,
+        ("full_name", 28),
+        ("sex", 8, _choice),
+        ("birth_date", 12),
+        ("ethnicity", 12, _label_of),
+        ("religion", 14, _choice),
+        Column("unit", 30, lambda m: m.unit.display_name),
+        ("citizen_id", 15),
+        ("phone", 14),
+        ("permanent_address", 30),
+        ("temporary_address", 30),
+        ("card_number", 14),
+        ("admitted_on", 12),
+        ("official_on", 12),
+        ("status", 20, _choice),
+    )
 ]
 
 
@@ -120,49 +138,54 @@ def _register_notes(member: Member) -> str:
 # members.selectors.with_register_moves gives them: their cell in the unit's subtree, and the
 # latest transfer into and out of the subtree (from another cell of the tree or outside it).
 REGISTER_COLUMNS = [
-    NUMBER,
-    Column("full_name", 28, _field("full_name")),
-    Column("birth_name", 20, _field("birth_name")),
-    Column("sex", 8, _choice("sex")),
-    Column("birth_date", 12, _field("birth_date")),
-    Column("ethnicity", 12, lambda m: _display(m, "ethnicity")),
-    Column("religion", 14, _choice("religion")),
-    Column("hometown", 28, _field("hometown")),
-    Column("education", 18, _choice("education")),
-    Column("qualification", 18, _choice("qualification")),
-    Column("theory_level", 18, _choice("theory_level")),
-    Column("occupation", 18, _choice("occupation")),
-    Column("unit", 30, lambda m: m.register_cell.display_name),
-    Column("admitted_on", 12, _field("admitted_on")),
-    Column("ceremony_on", 12, _field("ceremony_on")),
-    Column("official_on", 12, _field("official_on")),
-    Column("card_number", 14, _field("card_number")),
-    Column("cv_number", 12, _field("cv_number")),
-    Column("badge_number", 12, _field("badge_number")),
-    Column("transferred_in_on", 12, lambda m: _on(m.transfer_in), lambda: _("transferred in on")),
-    Column(
-        "transferred_in_from",
-        30,
-        lambda m: m.transfer_in and m.transfer_in.origin,
-        lambda: _("transferred in from"),
-    ),
-    Column(
-        "transferred_out_on", 12, lambda m: _on(m.transfer_out), lambda: _("transferred out on")
-    ),
-    Column(
-        "transferred_out_to",
-        30,
-        lambda m: m.transfer_out and m.transfer_out.destination,
-        lambda: _("transferred out to"),
-    ),
-    Column("left_on", 12, _field("left_on")),
-    Column(
-        "form_of_leaving",
-        20,
-        lambda m: "" if m.is_active else _display(m, "status", first_capital=True),
-        lambda: _("form of leaving"),
-    ),
-    Column("notes", 24, _register_notes),
+    _column(spec)
+    for spec in (
+        NUMBER,
+        ("full_name", 28),
+        ("birth_name", 20),
+        ("sex", 8, _choice),
+        ("birth_date", 12),
+        ("ethnicity", 12, _label_of),
+        ("religion", 14, _choice),
+        ("hometown", 28),
+        ("education", 18, _choice),
+        ("qualification", 18, _choice),
+        ("theory_level", 18, _choice),
+        ("occupation", 18, _choice),
+        Column("unit", 30, lambda m: m.register_cell.display_name),
+        ("admitted_on", 12),
+        ("ceremony_on", 12),
+        ("official_on", 12),
+        ("card_number", 14),
+        ("cv_number", 12),
+        ("badge_number", 12),
+        Column(
+            "transferred_in_on", 12, lambda m: _on(m.transfer_in), lambda: _("transferred in on")
+        ),
+        Column(
+            "transferred_in_from",
+            30,
+            lambda m: m.transfer_in and m.transfer_in.origin,
+            lambda: _("transferred in from"),
+        ),
+        Column(
+            "transferred_out_on", 12, lambda m: _on(m.transfer_out), lambda: _("transferred out on")
+        ),
+        Column(
+            "transferred_out_to",
+            30,
+            lambda m: m.transfer_out and m.transfer_out.destination,
+            lambda: _("transferred out to"),
+        ),
+        ("left_on", 12),
+        Column(
+            "form_of_leaving",
+            20,
+            lambda m: "" if m.is_active else field_display(m, "status", first_capital=True),
+            lambda: _("form of leaving"),
+        ),
+        Column("notes", 24, _register_notes),
+    )
 ]
 
 

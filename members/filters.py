@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import ACTIVE_STATUSES, AGE_BANDS, Ethnicity, MemberStatus, Sex
 from members.models import Member
+from units.forms import compact_filter_form
 from units.models import Unit
 
 ACTIVE = "active"
@@ -62,15 +63,7 @@ class MemberFilter(django_filters.FilterSet):
     def __init__(self, *args, units=None, id_prefix: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.id_prefix = id_prefix  # members.sensitive: citizen IDs by their start, or whole
-        if units is not None:
-            self.filters["unit"].queryset = units
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
-        self.form.fields["unit"].empty_label = _("everything I may see")
-        self.form.fields["unit"].label_from_instance = lambda u: (
-            "\u2003" * max(u.depth - 1, 0) + u.display_name
-        )
+        compact_filter_form(self, units=units, empty_label=_("everything I may see"))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value, id_prefix=self.id_prefix)

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import AttributeDict
 
+from members.exports import field_display
 from members.models import Member
 
 OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
@@ -52,13 +53,9 @@ class MemberTable(tables.Table):
 
     def _cell_values(self) -> dict:
         """A function of a record per column: the cell's content, as django-tables2 gives it."""
-        labels = {
-            name: {v: str(label) for v, label in Member._meta.get_field(name).flatchoices}
-            for name in ("sex", "ethnicity", "status")
-        }
 
         def choice(name):
-            return lambda m: labels[name].get(getattr(m, name), getattr(m, name))
+            return lambda m: field_display(m, name)
 
         def day(name):
             return lambda m: None if getattr(m, name) is None else _date(getattr(m, name))

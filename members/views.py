@@ -68,11 +68,14 @@ PER_PAGE = 50
 
 
 def _attrs(attrs: dict) -> str:
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+    """django/forms/widgets/attrs.html in Python (flatatt orders the attributes otherwise)."""
+    html = []
+    for name, value in attrs.items():
+        if value is not False:
+            html.append(f" {conditional_escape(name)}")
+            if value is not True:
+                html.append(f'="{conditional_escape(str(value))}"')
+    return "".join(html)
 
 
 class UnitSelect(forms.Select):

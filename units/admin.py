@@ -21,7 +21,21 @@ def _administers(request) -> bool:
     return request.user.is_active and (scope.everything or bool(scope.administered))
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdminMixin:
+    """An admin page that changes nothing: records change through the services, which check
+    scope and leave history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ScopedAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Admin pages see only the user's subtrees, like every other page, and change nothing."""
 
     scope_field = "path"
@@ -35,15 +49,6 @@ class ScopedAdmin(SimpleHistoryAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _administers(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Unit)

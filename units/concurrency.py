@@ -11,6 +11,8 @@ names who saved and when. A model with its own `version` column (meetings, whose
 guests and tasks are saved with it) uses that column instead.
 """
 
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -85,7 +87,10 @@ class EditTokenMixin:
         self.edit_token = None
         if self.edit_of is not None and self.edit_of.pk:
             self.fields["edit_token"] = forms.CharField(
-                widget=forms.HiddenInput, required=False, initial=edit_token(self.edit_of)
+                widget=forms.HiddenInput,
+                required=False,
+                # Worked out when the field is rendered, not for a save that renders nothing.
+                initial=partial(edit_token, self.edit_of),
             )
 
     def clean(self):

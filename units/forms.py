@@ -60,6 +60,20 @@ class BootstrapFormMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def compact_filter_form(filterset, *, units, empty_label) -> None:
+    """A list page's filter form: small Bootstrap inputs, and its `unit` choice limited to
+    `units` (None: as the filter set declared it), indented by depth."""
+    if units is not None:
+        filterset.filters["unit"].queryset = units
+    for field in filterset.form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs["class"] = f"{css} form-control-sm"
+    filterset.form.fields["unit"].empty_label = empty_label
+    filterset.form.fields["unit"].label_from_instance = lambda u: (
+        "\u2003" * max(u.depth - 1, 0) + u.display_name
+    )
+
+
 class UnitForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Unit

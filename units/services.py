@@ -79,8 +79,8 @@ TREE_CHANGED = gettext_lazy(
 )
 
 
-def _root_id(unit: Unit) -> int:
-    return int(unit.path.split(".", 1)[0])
+def _root_id(path: str) -> int:
+    return int(path.split(".", 1)[0])
 
 
 def lock_tree(*subtrees: Unit | None, rows=()) -> None:
@@ -97,12 +97,12 @@ def lock_tree(*subtrees: Unit | None, rows=()) -> None:
         return
     # Paths as they are now: the caller's copies may be older than another change.
     paths = dict(Unit.objects.filter(pk__in=[u.pk for u in units]).values_list("pk", "path"))
-    roots = sorted({int(path.split(".", 1)[0]) for path in paths.values()})
+    roots = sorted({_root_id(path) for path in paths.values()})
     locking = Unit.objects.select_for_update(of=("self",)).order_by("pk")
     list(locking.filter(pk__in=roots).values_list("pk", flat=True))
     for unit in units:
         unit.refresh_from_db()
-        if _root_id(unit) not in roots:  # moved to another tree while we waited
+        if _root_id(unit.path) not in roots:  # moved to another tree while we waited
             raise ValidationError(TREE_CHANGED)
     wanted = paths_q([u.path for u in subtrees if u is not None and u.pk], "path")
     list(locking.filter(wanted | Q(pk__in=[u.pk for u in units])).values_list("pk", flat=True))

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from meetings.services import recompute_rollups
-from members.choices import ACTIVE_STATUSES, MemberStatus
+from members.choices import MemberStatus
 from members.models import Member
 from members.rules import probation_ends
-from units.models import Unit
+from units.models import CELL_KINDS, Unit, UnitKind
 
 # (table, column, referenced table): links loaded without per-row foreign-key checks.
 LINKS = (
@@ -173,16 +173,13 @@ def page_problems(personas: list[dict]) -> list[str]:
 
 
 def active_members() -> int:
-    return Member.objects.filter(status__in=ACTIVE_STATUSES).count()
+    return Member.objects.active().count()
 
 
 def summary_counts(province: Unit) -> dict:
     return {
-        "communes": Unit.objects.filter(parent=province, kind="commune").count(),
-        "cells": Unit.objects.subtree(province.path)
-        .filter(kind__in=("base_cell", "sub_cell"))
-        .active()
-        .count(),
+        "communes": Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE).count(),
+        "cells": Unit.objects.subtree(province.path).filter(kind__in=CELL_KINDS).active().count(),
         "active members": active_members(),
         "deceased": Member.objects.filter(status=MemberStatus.DECEASED).count(),
     }

@@ -14,11 +14,11 @@ from bench.scale.meetings import stored_figures, write_meetings
 from bench.scale.people import EVENT_COLUMNS, PeopleBuilder
 from bench.scale.tree import PROVINCE_CODE, TreeBuilder
 from meetings.rules import add_months, month_start
-from members.choices import MemberStatus
+from members.choices import ACTIVE_STATUSES, MemberStatus
 from members.models import Candidate, Member, MembershipEvent, Placement
 from units.demo.build import TERM_2020, TERM_2025, _Builder
 from units.models import Officer, OfficerRole, Term, Unit, UnitVersion, Village, VillageCoverage
-from units.services import BEGINNING, coverage_rows
+from units.services import BEGINNING, coverage_rows, version_of
 
 GROWTH = 0.019  # net yearly growth of the rolls at the rates of bench.scale.people
 
@@ -93,15 +93,11 @@ def generate(*, members: int, cells: int, communes: int, years: int, seed: int, 
             # foreign-key triggers while loading.
             cursor.execute("SET LOCAL session_replication_role = replica")
     copy_objects(Unit, province.units)
-    copy_rows(
-        UnitVersion._meta.db_table,
-        ["unit_id", "parent_id", "path", "depth", "kind", "name", "valid_from", "valid_to"],
-        (
-            (u.pk, u.parent_id, u.path, u.depth, u.kind, u.name, u.founded_on or BEGINNING,
-             u.dissolved_on)
-            for u in province.units
-        ),
-    )  # fmt: skip
+    copy_objects(
+        UnitVersion,
+        [version_of(u, u.founded_on or BEGINNING) for u in province.units],
+        exclude=("id",),
+    )
     copy_objects(Village, province.villages)
     copy_objects(VillageCoverage, coverage_rows(province.villages, BEGINNING), exclude=("id",))
     copy_objects(Member, pop.members)
@@ -124,9 +120,7 @@ def generate(*, members: int, cells: int, communes: int, years: int, seed: int, 
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     clock.lap("stored counts and rollups")
-    result.active_members = sum(
-        1 for m in pop.members if m.status in (MemberStatus.FULL, MemberStatus.PROBATIONARY)
-    )
+    result.active_members = sum(1 for m in pop.members if m.status in ACTIVE_STATUSES)
     return result, clock
 
 

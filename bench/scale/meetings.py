@@ -75,8 +75,12 @@ def write_meetings(rng, province, pop, ids, *, first_month: date, until: date) -
                 counted, apart = [], []
                 for m, start, end in stays[cell.pk]:
                     if start <= day and (end is None or end > day) and m.admitted_on <= day:
-                        exempt = m.exempt_since is not None and m.exempt_since <= day
-                        (apart if exempt or is_away_on(m, day) else counted).append(m)
+                        if m.exempt_since is not None and m.exempt_since <= day:
+                            apart.append((m, ApartReason.EXEMPT))
+                        elif is_away_on(m, day):
+                            apart.append((m, ApartReason.AWAY))
+                        else:
+                            counted.append(m)
                 if not counted and not apart:
                     continue
                 counted.sort(key=lambda m: (m.admitted_on, m.sort_key, m.birth_date))
@@ -112,9 +116,7 @@ def write_meetings(rng, province, pop, ids, *, first_month: date, until: date) -
                     else:
                         status, reason = AttendanceStatus.UNEXCUSED, ""
                     rows.write(f"{meeting_id}\t{m.pk}\t{status}\t{reason}\tf\t\n")
-                for m in apart:
-                    exempt = m.exempt_since is not None and m.exempt_since <= day
-                    code = ApartReason.EXEMPT if exempt else ApartReason.AWAY
+                for m, code in apart:
                     rows.write(f"{meeting_id}\t{m.pk}\t{AttendanceStatus.EXCUSED}\t\tt\t{code}\n")
                 attendance += len(counted) + len(apart)
                 if kind == MeetingKind.REGULAR and counted and rng.random() < 0.3:

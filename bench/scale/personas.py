@@ -83,7 +83,16 @@ def reorganise(province: Unit, by, today) -> list[str]:
 
 def _largest_commune(province: Unit) -> Unit:
     communes = Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE).order_by("code")
-    return max(communes, key=lambda c: Member.objects.in_subtree(c.path).active().count())
+    # Active members per unit in one grouped query, summed per commune by path.
+    per_unit = (
+        Member.objects.in_subtree(province.path)
+        .active()
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )
+    counts = list(per_unit)
+    return max(communes, key=lambda c: sum(n for path, n in counts if path.startswith(c.path)))
 
 
 def create_personas(province: Unit, *, seed: int, admin) -> list[dict]:

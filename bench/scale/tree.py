@@ -11,14 +11,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bench.scale.ids import Ids
-from units.demo.build import _CellPlan, _lower_first, _split, _village_kind, _without_prefix
+from units.demo.build import (
+    _blend,
+    _CellPlan,
+    _lower_first,
+    _split,
+    _village_kind,
+    _without_prefix,
+)
 from units.demo.data import (
     _HMONG_FIRST,
     _HMONG_SECOND,
     _THAI_FIRST,
     _THAI_SECOND,
     COMMUNES,
-    E,
 )
 from units.models import Unit, UnitCategory, UnitKind, Village
 from units.vietnamese import strip_diacritics
@@ -62,13 +68,6 @@ class Province:
 
     def unit_by_id(self) -> dict:
         return {u.pk: u for u in self.units}
-
-
-def _blend(mix: dict, kinh_share: float) -> dict:
-    total = sum(mix.values())
-    blended = {k: v * (1 - kinh_share) / total for k, v in mix.items()}
-    blended[E.KINH] = blended.get(E.KINH, 0) + kinh_share
-    return blended
 
 
 class TreeBuilder:
