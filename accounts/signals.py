@@ -12,6 +12,8 @@ from accounts.models import AuditKind
 
 # When the session was signed in (epoch seconds): the absolute limit counts from here.
 SIGNED_IN_AT = "chibo_signed_in_at"
+# When the session was last saved for activity (the idle limit, accounts.signin_middleware).
+ACTIVE_AT = "chibo_active_at"
 # Set when the user had no two-factor device at sign-in, so that the two-factor gate need not
 # look for one on every request of a cell secretary who has not turned it on.
 NO_DEVICE_AT_SIGN_IN = "chibo_no_device_at_sign_in"
@@ -21,7 +23,7 @@ NO_DEVICE_AT_SIGN_IN = "chibo_no_device_at_sign_in"
 def signed_in(sender, request, user, **kwargs):
     if request is None:
         return
-    request.session[SIGNED_IN_AT] = int(time.time())
+    request.session[SIGNED_IN_AT] = request.session[ACTIVE_AT] = int(time.time())
     if user_has_device(user, confirmed=True):
         request.session.pop(NO_DEVICE_AT_SIGN_IN, None)
     else:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.signals import SIGNED_IN_AT
+from accounts.signals import ACTIVE_AT, SIGNED_IN_AT
 from accounts.twofactor import pending_step
 
 # Views an unverified user may reach: signing in and out, and the two-factor step itself.
@@ -33,8 +33,10 @@ def with_next(name: str, next_url: str) -> str:
 class SessionLifetimeMiddleware:
     """Signs the user out SESSION_MAX_HOURS after signing in, however active they were.
 
-    The idle limit is the session cookie's age (SESSION_COOKIE_AGE, renewed on every request);
-    this one does not move.
+    The idle limit is the session's age (SESSION_COOKIE_AGE): a request renews it when the session
+    was last saved SESSION_RENEW_SECONDS ago or more, so a user is signed out after
+    SESSION_COOKIE_AGE minus at most that without a request. The limit after signing in does
+    not move.
     """
 
     def __init__(self, get_response):
@@ -55,6 +57,8 @@ class SessionLifetimeMiddleware:
                     % {"hours": settings.SESSION_MAX_HOURS},
                 )
                 return _redirect(request, with_next("login", request.get_full_path()))
+            if now - request.session.get(ACTIVE_AT, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[ACTIVE_AT] = now  # saved, with a new expiry
         return self.get_response(request)
 
 

@@ -147,9 +147,11 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 OTP_TOTP_ISSUER = "chibo"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Sessions end after SESSION_IDLE_SECONDS without a request (saved on every request).
+# Sessions end after SESSION_IDLE_SECONDS without a request: a signed-in session is saved again,
+# its expiry moved on, when SESSION_RENEW_SECONDS have passed since it last was
+# (accounts.signin_middleware), not on every request (an UPDATE a page).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=1800)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 # ... and SESSION_MAX_HOURS after signing in, however active (accounts.signin_middleware).
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True

@@ -89,3 +89,24 @@ def test_password_change_keeps_the_user_signed_in(client_for, secretary_a, with_
     assert client.get(reverse("account")).status_code == 200
     secretary_a.refresh_from_db()
     assert secretary_a.check_password(new)
+
+
+def test_activity_renews_the_session_once_a_minute_and_idleness_ends_it(
+    client, secretary_a, with_password
+):
+    with_password(secretary_a)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        _sign_in(client, secretary_a)
+        client.get(reverse("member_list"))
+        key = client.cookies["sessionid"].value
+        expiry = Session.objects.get(session_key=key).expire_date
+        clock.shift(timedelta(seconds=30))
+        client.get(reverse("member_list"))  # within the minute: the session is not written
+        assert Session.objects.get(session_key=key).expire_date == expiry
+        clock.shift(timedelta(seconds=31))
+        client.get(reverse("member_list"))  # a minute on: the expiry moves with the activity
+        renewed = Session.objects.get(session_key=key).expire_date
+        assert renewed == expiry + timedelta(seconds=61)
+        clock.shift(timedelta(minutes=30, seconds=1))  # idle for longer than 30 minutes
+        page = client.get(reverse("member_list"))
+    assert page["Location"].startswith(reverse("login"))
