@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reports.kept.WriteNoteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -111,8 +112,20 @@ if DATABASE_REPLICAS:
 CACHES = {
     "default": env.cache(
         "CACHE_URL", default=f"filecache://{Path(tempfile.gettempdir()) / 'chibo-cache'}"
-    )
+    ),
+    # Rendered dashboards (reports.kept), shared by the workers as well.
+    "dashboards": env.cache(
+        "DASHBOARD_CACHE_URL",
+        default=f"filecache://{Path(tempfile.gettempdir()) / 'chibo-dashboards'}",
+    ),
 }
+# A dashboard that took DASHBOARD_STALE_AFTER seconds or more to compute may be answered as it
+# was for DASHBOARD_STALE_SECONDS after that (0: never), computed again in the background once
+# it is DASHBOARD_REFRESH_SECONDS old (reports.kept).
+DASHBOARD_STALE_SECONDS = env.int("DASHBOARD_STALE_SECONDS", default=60)
+DASHBOARD_STALE_AFTER = 0.05
+DASHBOARD_REFRESH_SECONDS = 10
+DASHBOARD_KEEP_SECONDS = 24 * 3600
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -12,3 +12,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Each test process its own dashboards, and always those of the data as it is.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "dashboards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+DASHBOARD_STALE_SECONDS = 0

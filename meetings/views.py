@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -20,6 +22,7 @@ from meetings.forms import AttendanceForm, MeetingForm, PlanForm, TaskFormSet
 from meetings.models import PlanStatus
 from meetings.rules import GOOD_QUALITY_RATE, next_quarter
 from members.selectors import get_member_for_user
+from reports import kept
 from units.access import get_unit_for_user, scope_for
 from units.forms import add_service_errors
 from units.history import history_entries
@@ -340,10 +343,17 @@ def meeting_grid(request, unit_pk):
 def meeting_board(request, unit_pk):
     """The units under a district (or province), each with its cells' last 12 months."""
     unit = get_unit_for_user(request.user, unit_pk)
-    today = _today(request)
-    months, rows = selectors.district_board(user=request.user, unit=unit, today=today)
-    context = {"unit": unit, "months": months, "rows": rows, "today": today}
-    context["as_of"] = _as_of(request)
+    today, as_of, user = _today(request), _as_of(request), request.user
+
+    def render_body():
+        months, rows = selectors.district_board(user=user, unit=unit, today=today)
+        context = {"unit": unit, "months": months, "rows": rows, "as_of": as_of}
+        return render_to_string("meetings/includes/board_body.html", context), {}
+
+    # Kept rendered until the data changes, as the dashboards are (reports.kept).
+    body = kept.body(kept.key_for(user, unit, today, "meeting_board", as_of), user, render_body)
+    context = {"unit": unit, "today": today, "as_of": as_of, "kept": body}
+    context["body"] = mark_safe(body.html)  # noqa: S308 - rendered by the template engine
     return render(request, "meetings/board.html", context)
 
 

@@ -122,3 +122,30 @@ class Target(models.Model):
     @property
     def is_percent(self) -> bool:
         return self.kind in PERCENT_KINDS
+
+
+class DataGeneration(models.Model):
+    """One row: a number that moves on each time a transaction writing the data dashboards read
+    commits (database triggers, reports.generation), with the time it did."""
+
+    value = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.value} ({self.changed_at})"
+
+
+class PendingChange(models.Model):
+    """PostgreSQL: a row per transaction that has written tracked data and not yet committed;
+    its deferred trigger moves the generation on at commit (reports.generation)."""
+
+    txid = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.txid)

@@ -5,17 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from members.choices import AGE_BANDS
-from reports import charts, selectors, services
+from reports import charts, kept, selectors, services
 from reports.forms import ResolutionForm, TargetForm
 from units.access import get_unit_for_user, scope_for
 from units.forms import AsOfForm, add_service_errors
 from units.history import history_entries
+
+# Names listed on a dashboard per alert (members, cells); the alert pages list them all.
+DASHBOARD_LIST_LIMIT = 50
 
 
 def _only(request, *methods):
@@ -44,27 +49,48 @@ def dashboard(request, unit_pk):
     # No figures exist for days to come: a later day shows today's, and says so.
     day = min(as_of.day or today, today)
     capped = as_of.day is not None and as_of.day > today
-    board = selectors.dashboard(user=request.user, unit=unit, day=day)
     query = f"?as_of={day:%d/%m/%Y}" if as_of.day else ""
     # The exports of the same day: the year to the day (the exports page's own default).
     exports_query = "?" + urlencode({"start": f"01/01/{day.year}", "end": f"{day:%d/%m/%Y}"})
+    can_manage_targets = services.can_manage_targets(request.user, unit)
+    user = request.user
+
+    def render_body() -> str:
+        board = selectors.dashboard(user=user, unit=unit, day=day)
+        body = {
+            "unit": unit,
+            "board": board,
+            "day": day,
+            "query": query,
+            "can_manage_targets": can_manage_targets,
+            "list_limit": DASHBOARD_LIST_LIMIT,
+            "list_slice": f":{DASHBOARD_LIST_LIMIT}",
+            "bands": [
+                (key, label, board.members.bands.get(key, 0)) for key, label, *_r in AGE_BANDS
+            ],
+            "members_chart": charts.columns(board.members_chart),
+            "admissions_chart": charts.columns(board.admissions_chart),
+            "attendance_chart": charts.columns(board.attendance_chart, percent=True),
+            "compliance_chart": charts.rows(
+                board.compliance_chart,
+                href=lambda p: reverse("report_dashboard", args=[p.unit_pk]) + query,
+            ),
+        }
+        html = render_to_string("reports/includes/dashboard_body.html", body)
+        return html, {"name": board.name}
+
+    key = kept.key_for(user, unit, day, query, can_manage_targets)
+    body = kept.body(key, user, render_body)
     context = {
         "unit": unit,
-        "board": board,
         "as_of": as_of,
         "day": day,
         "capped": capped,
         "query": query,
         "exports_query": exports_query if as_of.day else "",
-        "bands": [(key, label, board.members.bands.get(key, 0)) for key, label, *_r in AGE_BANDS],
-        "members_chart": charts.columns(board.members_chart),
-        "admissions_chart": charts.columns(board.admissions_chart),
-        "attendance_chart": charts.columns(board.attendance_chart, percent=True),
-        "compliance_chart": charts.rows(
-            board.compliance_chart,
-            href=lambda p: reverse("report_dashboard", args=[p.unit_pk]) + query,
-        ),
-        "can_manage_targets": services.can_manage_targets(request.user, unit),
+        "body": mark_safe(body.html),  # noqa: S308 - rendered by the template engine
+        "kept": body,
+        "name": body.facts["name"],
         "parent_visible": unit.parent is not None
         and scope_for(request.user).can_see(unit.parent.path),
     }

@@ -70,6 +70,14 @@ def district_admin(tree):
 
 
 @pytest.fixture(autouse=True)
+def fresh_dashboards():
+    """Each test starts without dashboards kept by an earlier one (reports.kept)."""
+    from django.core.cache import caches
+
+    caches["dashboards"].clear()
+
+
+@pytest.fixture(autouse=True)
 def force_login_passes_two_factor(monkeypatch):
     """`client.force_login(user)` signs in as far as the pages: for a user who needs two-factor,
     a confirmed device is created and the session marked as verified by it, as after entering

@@ -347,7 +347,10 @@ def test_file_without_a_column_leaves_that_field_of_a_member_alone(tree, secreta
 @pytest.fixture
 def own_cache(settings):
     """A cache of this test's own: parallel test workers share the file cache's keys."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
 
 
 def test_progress_of_the_check_and_of_the_commit_is_readable_while_they_run(
