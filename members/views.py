@@ -78,9 +78,10 @@ def _attrs(attrs: dict) -> str:
     return "".join(html)
 
 
-class UnitSelect(forms.Select):
+class PlainSelect(forms.Select):
     """Django's <select> markup (django/forms/widgets/select.html), written without a template
-    per option: the unit filter lists every unit in sight, 3,000 of them in a province."""
+    per option: the unit filter lists every unit in sight, 3,000 of them in a province, and the
+    list's other filters are rendered on every page of it."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
@@ -110,9 +111,10 @@ def _member_filter(request) -> MemberFilter:
         units=units,
         id_prefix=may_see_sensitive(request.user),
     )
-    field = members.form.fields["unit"]
-    field.widget = UnitSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-    field.widget.is_required = field.required
+    for field in members.form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            field.widget.is_required = field.required
     return members
 
 
@@ -126,7 +128,9 @@ def initial_unit(request) -> dict:
 @login_required
 def member_list_view(request):
     members = _member_filter(request)
-    table = MemberTable(members.qs)
+    table = MemberTable(
+        members.qs.select_related(None).select_related("unit").only(*MemberTable.LOADED)
+    )
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     template = "members/member_list.html"
     if request.htmx:
