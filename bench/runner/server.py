@@ -38,6 +38,7 @@ def drop_database(name: str) -> None:
     with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     shutil.rmtree(cache_dir(name), ignore_errors=True)
+    shutil.rmtree(dashboard_dir(name), ignore_errors=True)
 
 
 def production_env(db: str, secret_key: str) -> dict:
@@ -54,6 +55,7 @@ def production_env(db: str, secret_key: str) -> dict:
         "CSRF_COOKIE_SECURE": "off",
         "SESSION_IDLE_SECONDS": "7200",
         "CACHE_URL": f"filecache://{cache_dir(db)}",
+        "DASHBOARD_CACHE_URL": f"filecache://{dashboard_dir(db)}",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
@@ -63,6 +65,16 @@ def production_env(db: str, secret_key: str) -> dict:
 def cache_dir(db: str) -> Path:
     """The server's own file cache (the default one is shared by every chibo on the machine)."""
     return Path(tempfile.gettempdir()) / f"chibo-bench-cache-{db}"
+
+
+def dashboard_dir(db: str) -> Path:
+    """The server's kept dashboards (reports.kept)."""
+    return Path(tempfile.gettempdir()) / f"chibo-bench-dashboards-{db}"
+
+
+def forget_dashboards(db: str) -> None:
+    """Remove the kept dashboards: the next request computes its dashboard."""
+    shutil.rmtree(dashboard_dir(db), ignore_errors=True)
 
 
 def new_secret_key() -> str:
