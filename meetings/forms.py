@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import AttendanceStatus, Meeting, MeetingKind, ThematicPlan
 from meetings.rules import next_quarter, quarter_of
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
+from units.widgets import plain
 
 TASK_ROWS = 3
 # Short labels: three buttons side by side on a 360-px phone.
@@ -29,6 +30,16 @@ class MemberChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.full_name
+
+    def use_members(self, members, queryset) -> None:
+        """Choices among `members`, in hand: a posted one is found among them, and the options
+        are listed from them in the members' order (sort key, id), not read again for each
+        select (a meeting form has nine)."""
+        self.members = {m.pk: m for m in members}
+        self.queryset = queryset.filter(pk__in=list(self.members))  # resets the widget's
+        ordered = sorted(self.members.values(), key=lambda m: (m.sort_key, m.pk))
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.widget.choices = empty + [(m.pk, self.label_from_instance(m)) for m in ordered]
 
     def to_python(self, value):
         if self.members is None or value in self.empty_values:
@@ -85,10 +96,8 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, cell, members, day, officers, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = [m.pk for m in members]
         for name in ("chair", "recorder"):
-            self.fields[name].queryset = self.fields[name].queryset.filter(pk__in=ids)
-            self.fields[name].members = {m.pk: m for m in members}
+            self.fields[name].use_members(members, self.fields[name].queryset)
         # A thematic meeting links to the plan its cell registered for the meeting's quarter.
         year, quarter = quarter_of(day)
         plans = ThematicPlan.objects.filter(cell=cell, year=year, quarter=quarter)
@@ -131,7 +140,7 @@ class AttendanceForm(forms.Form):
                 choices=STATUS_BUTTONS,
                 initial=status,
                 required=False,
-                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                widget=plain(forms.RadioSelect(attrs={"class": "btn-check"})),
                 label=member.full_name,
             )
             self.fields[f"reason_{member.pk}"] = forms.CharField(
@@ -139,8 +148,10 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=reason,
                 label=_("reason"),
-                widget=forms.TextInput(
-                    attrs={"class": "form-control form-control-sm", "placeholder": _("reason")}
+                widget=plain(
+                    forms.TextInput(
+                        attrs={"class": "form-control form-control-sm", "placeholder": _("reason")}
+                    )
                 ),
             )
 
@@ -180,7 +191,7 @@ class TaskRowForm(NormalizedFormMixin, BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from members.models import Member
 
-        self.fields["member"].queryset = Member.objects.filter(pk__in=[m.pk for m in members])
+        self.fields["member"].use_members(members, Member.objects.all())
 
     def clean(self):
         cleaned = super().clean()

@@ -12,8 +12,6 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -63,41 +61,9 @@ from units.access import get_unit_for_user, scope_for
 from units.forms import AsOfForm, add_service_errors
 from units.history import history_entries
 from units.models import Unit
+from units.widgets import PlainSelect
 
 PER_PAGE = 50
-
-
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html in Python (flatatt orders the attributes otherwise)."""
-    html = []
-    for name, value in attrs.items():
-        if value is not False:
-            html.append(f" {conditional_escape(name)}")
-            if value is not True:
-                html.append(f'="{conditional_escape(str(value))}"')
-    return "".join(html)
-
-
-class PlainSelect(forms.Select):
-    """Django's <select> markup (django/forms/widgets/select.html), written without a template
-    per option: the unit filter lists every unit in sight, 3,000 of them in a province, and the
-    list's other filters are rendered on every page of it."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            html.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
 
 def _member_filter(request) -> MemberFilter:

@@ -17,6 +17,7 @@ from units.models import (
     Village,
 )
 from units.vietnamese import normalize_multiline, normalize_text
+from units.widgets import plain
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -49,7 +50,8 @@ class NormalizedFormMixin:
 
 
 class BootstrapFormMixin:
-    """Bootstrap classes on every widget, so templates render fields in one loop."""
+    """Bootstrap classes on every widget, so templates render fields in one loop; widgets
+    rendered without a template each (units.widgets, the same markup)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +61,7 @@ class BootstrapFormMixin:
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            plain(widget)
 
 
 def compact_filter_form(filterset, *, units, empty_label) -> None:
