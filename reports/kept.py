@@ -1,4 +1,5 @@
 """Dashboards kept rendered: each is computed once per state of the data, not once per request.
+(The meeting boards of districts and provinces are kept the same way.)
 
 A dashboard's body (every figure, table, alert and chart) is rendered once and kept in the
 "dashboards" cache under its unit, day, language and what the viewer may see and do, with the
