@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
+from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 
 from reports import generation
@@ -134,10 +135,11 @@ def _refresh_later(key: str, render) -> None:
     lock = key + ":computing"
     if not caches[CACHE].add(lock, 1, 300):
         return  # another request's thread is on it
-    language = translation.get_language()
+    language, prefix = translation.get_language(), get_script_prefix()
 
     def work():
         try:
+            set_script_prefix(prefix)  # the addresses the page's own request would write
             with translation.override(language):
                 _compute(key, generation.current(), render)
         except Exception:
