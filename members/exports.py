@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import call
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
@@ -25,6 +26,7 @@ from accounts import audit
 from accounts.models import AuditKind
 from members.models import Member
 from members.sensitive import SENSITIVE_FIELDS
+from units.models import Unit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "DD/MM/YYYY"
@@ -64,12 +66,18 @@ def field_display(member: Member, name: str, *, first_capital: bool = False):
 class Column:
     """One column of a member export: `name` (a Member field, or a word for the others) is what
     the audit trail records; the header is the field's label unless given (evaluated at export
-    time, in the user's language); `value` of a member (None: the row number)."""
+    time, in the user's language); `value` of a member (None: the row number).
+
+    `read` lets an export of a queryset do without a Member per row: `read(members, cell)` gives
+    the lookup a values query of `members` fetches for the column, and the function of the value
+    fetched that gives the cell `cell(value(member))` would. write_members reads a queryset so
+    when every column but the row number has one."""
 
     name: str
     width: int
     value: Callable | None
     header: Callable | None = None
+    read: Callable | None = None
 
     @property
     def sensitive(self) -> bool:
@@ -79,25 +87,77 @@ class Column:
         return capfirst(str(self.header() if self.header else _label(self.name)))
 
 
+class _Cells(dict):
+    """Cells by the value they are made of, looked up at the speed of a dict: those of the
+    values known beforehand (choices' labels, units' names), the others made by `make` when
+    first met, and kept."""
+
+    def __init__(self, make: Callable, known: dict):
+        super().__init__(known)
+        self.make = make
+
+    def __missing__(self, key):
+        cell = self[key] = self.make(key)
+        return cell
+
+
+def _stored(name):
+    return lambda members, cell: (name, cell)
+
+
+def _labelled(name, *, first_capital: bool = False):
+    """Reads a choice field: its labels in the active language (and `field_display`'s value of
+    a value without one), each label's cell made once."""
+
+    def read(members, cell):
+        labels = _choice_labels(name, get_language(), first_capital=first_capital)
+
+        def unlabelled(value):
+            return cell(capfirst(value) if first_capital and isinstance(value, str) else value)
+
+        known = {value: cell(label) for value, label in labels.items()}
+        return name, _Cells(unlabelled, known).__getitem__
+
+    return read
+
+
 def _choice(name):
-    return lambda m: field_display(m, name, first_capital=True)
+    return lambda m: field_display(m, name, first_capital=True), _labelled(name, first_capital=True)
 
 
 def _label_of(name):
-    return lambda m: field_display(m, name)
+    return lambda m: field_display(m, name), _labelled(name)
 
 
 def _field(name):
-    return lambda m: getattr(m, name)
+    return lambda m: getattr(m, name), _stored(name)
 
 
 def _column(spec) -> Column:
-    """A Column as it is; (field name, width[, value of the name]) for a column of a Member
-    field, its value the field's own unless given."""
+    """A Column as it is; (field name, width[, kind]) for a column of a Member field, its value
+    the field's own unless a kind (`_choice`, `_label_of`: a pair of the value of a member and
+    its `read`) is given."""
     if isinstance(spec, Column):
         return spec
-    name, width, *value = spec
-    return Column(name, width, (value[0] if value else _field)(name))
+    name, width, *kind = spec
+    value, read = (kind[0] if kind else _field)(name)
+    return Column(name, width, value, read=read)
+
+
+def _unit_name(m: Member) -> str:
+    return m.unit.display_name
+
+
+def _read_unit_names(members, cell):
+    """Reads the unit column by the member's unit id: the names of the units of `members`,
+    each unit's cell made once."""
+    units = Unit.objects.filter(pk__in=members.order_by().values("unit_id"))
+    known = {unit.pk: cell(unit.display_name) for unit in units}
+
+    def unknown(pk):  # a unit the member joined since
+        return cell(Unit.objects.get(pk=pk).display_name)
+
+    return "unit_id", _Cells(unknown, known).__getitem__
 
 
 NUMBER = Column("number", 6, None, lambda: _("No."))
@@ -110,7 +170,7 @@ LIST_COLUMNS = [
         ("birth_date", 12),
         ("ethnicity", 12, _label_of),
         ("religion", 14, _choice),
-        Column("unit", 30, lambda m: m.unit.display_name),
+        Column("unit", 30, _unit_name, read=_read_unit_names),
         ("citizen_id", 15),
         ("phone", 14),
         ("permanent_address", 30),
@@ -204,9 +264,42 @@ class Written:
     rows: int
 
 
+def _date_cells(sheet) -> _Cells:
+    """One cell per date (real date, DD/MM/YYYY) for every cell of that date: a write-only sheet
+    writes each cell as it is appended, so one can stand anywhere (making a date's cell for
+    every cell of a large export was a good part of its time)."""
+
+    def make(day):
+        cell = WriteOnlyCell(sheet)
+        cell.number_format = DATE_FORMAT
+        cell.value = day
+        return cell
+
+    return _Cells(make, {})
+
+
+def _cell_of(dates: _Cells) -> Callable:
+    """How a value becomes a cell: nothing an empty one, text neutralised (as `neutralise`
+    does, inline: this runs for every cell), a date its cell of `dates`."""
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+        if isinstance(value, date):
+            return dates[value]
+        return value
+
+    return cell
+
+
 def write_members(members, columns: list[Column], *, title: str) -> Written:
     """A one-sheet workbook: bold frozen header, one row per member (of a queryset, read in
-    chunks, or of any iterable), dates as real dates."""
+    chunks, or of any iterable), dates as real dates.
+
+    A queryset whose columns all have `read` is read as a values query (no Member per row, one
+    dict lookup per choice's cell); otherwise each column's `value` of each member."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
@@ -219,26 +312,29 @@ def write_members(members, columns: list[Column], *, title: str) -> Written:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    rows = members.iterator(chunk_size=2000) if hasattr(members, "iterator") else members
-    values = [column.value for column in columns]
-    # One date cell per column, reused: a write-only sheet writes each row as it is appended.
-    date_cells = [WriteOnlyCell(sheet) for _column in columns]
-    for cell in date_cells:
-        cell.number_format = DATE_FORMAT
+    to_cell = _cell_of(_date_cells(sheet))
+    numbered = [i for i, column in enumerate(columns) if column.value is None]
     number = 0
-    for number, member in enumerate(rows, start=1):
-        row = []
-        for i, value_of in enumerate(values):
-            value = number if value_of is None else value_of(member)
-            if value is None:
-                row.append("")
-            elif isinstance(value, date):
-                cell = date_cells[i]
-                cell.value = value
-                row.append(cell)
-            else:
-                row.append(neutralise(value))
-        sheet.append(row)
+    if hasattr(members, "values_list") and all(
+        column.read for column in columns if column.value is not None
+    ):
+        lookups, makers = [], []
+        for column in columns:
+            if column.value is not None:
+                lookup, make = column.read(members, to_cell)
+                lookups.append(lookup)
+                makers.append(make)
+        rows = members.values_list(*lookups).iterator(chunk_size=2000)
+        for number, values in enumerate(rows, start=1):
+            row = list(map(call, makers, values))
+            for i in numbered:
+                row.insert(i, number)
+            sheet.append(row)
+    else:
+        rows = members.iterator(chunk_size=2000) if hasattr(members, "iterator") else members
+        values = [column.value for column in columns]
+        for number, member in enumerate(rows, start=1):
+            sheet.append([number if of is None else to_cell(of(member)) for of in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return Written(buffer.getvalue(), [c.name for c in columns], number)

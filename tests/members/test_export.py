@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 
 from members import services
 from members.choices import Ethnicity, Sex, TransferScope
-from members.exports import neutralise
+from members.exports import LIST_COLUMNS, neutralise, write_members
+from members.models import Member
+from members.selectors import member_list
 from tests.factories import MemberFactory
 
 
@@ -49,6 +51,29 @@ def test_list_export_has_a_frozen_header_real_dates_and_widths(roll, secretary_a
     assert sheet.freeze_panes == "A2"
     assert isinstance(birth.value, datetime) and birth.number_format == "DD/MM/YYYY"
     assert sheet.column_dimensions["B"].width == 28
+
+
+def cells(content: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [[(c.value, c.data_type, c.number_format) for c in row] for row in sheet.iter_rows()]
+
+
+def test_list_export_of_a_queryset_has_the_cells_of_each_members_values(tree, district_admin):
+    """A queryset is read as a values query (no Member per row): the same cells as the columns'
+    values of each member give, labels, unit names, blanks, dates and formulas alike."""
+    tree.cell_a2.short_name = "Huổi Mí"
+    tree.cell_a2.save()
+    MemberFactory(unit=tree.cell_a1, full_name="=HYPERLINK(1)", phone="+84 912", probationary=True)
+    MemberFactory(unit=tree.cell_a2, full_name="Lò Thị Ánh", permanent_address="-", sex=Sex.FEMALE)
+    unlabelled = MemberFactory(unit=tree.cell_b1, full_name="Quàng Văn Lả")
+    Member.objects.filter(pk=unlabelled.pk).update(religion="đạo lạ", ethnicity="khác lạ")
+    members = member_list(user=district_admin)
+    read = cells(write_members(members, LIST_COLUMNS, title="x").content)
+    of_members = cells(write_members(list(members), LIST_COLUMNS, title="x").content)
+    assert read == of_members and len(read) == 4
+    assert {row[6][0] for row in read[1:]} == {"Huổi Mí", "Chi bộ bản Mển", "Chi bộ bản Nậm Chua"}
+    assert ("'=HYPERLINK(1)", "s", "General") in [row[1] for row in read]
+    assert ("Đạo lạ", "s", "General") in [row[5] for row in read]
 
 
 def test_secretary_exports_only_her_cell(roll, secretary_a, client_for):
