@@ -6,6 +6,7 @@ on the next page. `PrimaryPinMiddleware` pins the rest of a request to the prima
 a GET or HEAD, and for a few seconds after (a cookie), so the redirect after a save reads it too.
 """
 
+import contextlib
 import random
 import threading
 
@@ -20,6 +21,18 @@ _state = threading.local()
 
 def _pinned() -> bool:
     return getattr(_state, "pinned", False)
+
+
+@contextlib.contextmanager
+def reading_primary():
+    """Reads inside go to the primary: what is computed from them is kept under the data
+    generation read there (reports.kept), which a lagging replica might not have reached."""
+    before = _pinned()
+    _state.pinned = True
+    try:
+        yield
+    finally:
+        _state.pinned = before
 
 
 class PrimaryReplicaRouter:

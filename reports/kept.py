@@ -29,6 +29,7 @@ from django.db import connections
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 
+from config.routers import reading_primary
 from reports import generation
 from units.access import scope_for
 
@@ -106,7 +107,8 @@ class WriteNoteMiddleware:
 
 def _compute(key: str, stamp, render) -> Kept:
     started = time.perf_counter()
-    html, facts = render()
+    with reading_primary():  # the data of the stamp, read on the primary
+        html, facts = render()
     kept = Kept(stamp, html, facts, time.time(), time.perf_counter() - started)
     if stamp is not None:
         caches[CACHE].set(key, kept, settings.DASHBOARD_KEEP_SECONDS)

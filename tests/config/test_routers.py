@@ -67,3 +67,11 @@ def test_migrations_run_on_the_primary_only():
 
 def test_without_replicas_everything_uses_the_primary():
     assert Member.objects.all().db == "default"
+
+
+@REPLICAS
+def test_what_is_kept_is_computed_from_the_primary():
+    assert Member.objects.all().db == "replica1"
+    with routers.reading_primary():
+        assert Member.objects.all().db == "default"
+    assert Member.objects.all().db == "replica1"
