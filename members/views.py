@@ -94,9 +94,7 @@ def initial_unit(request) -> dict:
 @login_required
 def member_list_view(request):
     members = _member_filter(request)
-    table = MemberTable(
-        members.qs.select_related(None).select_related("unit").only(*MemberTable.LOADED)
-    )
+    table = MemberTable(members.qs.select_related(None).values_list(*MemberTable.ROW))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     template = "members/member_list.html"
     if request.htmx:
