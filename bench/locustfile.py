@@ -4,7 +4,8 @@ dashboards, and one export of the whole member list.
 
 Run by bench/run, which signs each persona in through the login and two-factor pages and hands
 the session cookies over in BENCH_LOCUST_CONFIG (a one-time code cannot be used twice, so the
-simulated users of one persona share its session). Every response time is written to the
+simulated users of one persona share its session; the 20 secretaries, who sign in with a
+password only, each log the meetings of a cell of their own). Every response time is written to the
 config's "samples" file for the runner's own percentiles. Never imported by Django code.
 """
 
@@ -23,6 +24,8 @@ from bench.runner.forms import form_fields  # noqa: E402
 
 CONFIG = json.loads(Path(os.environ["BENCH_LOCUST_CONFIG"]).read_text())
 TARGETS = CONFIG["targets"]
+# Seconds a simulated user waits between two actions (reading a page, filling in a form).
+THINK_SECONDS = CONFIG.get("think_seconds", (5, 15))
 TIMES: dict[str, list[float]] = {}
 FAILURES: list[str] = []
 
@@ -39,8 +42,7 @@ def _write(environment, **kwargs):
     Path(CONFIG["samples"]).write_text(json.dumps({"times": TIMES, "failures": FAILURES}))
 
 
-def _past_day() -> date:
-    founded = TARGETS.get("cell_founded_on")
+def _past_day(founded: str | None) -> date:
     first = date.fromisoformat(founded) if founded else date.today() - timedelta(days=3 * 365)
     span = max((date.today() - first).days - 2, 1)
     return date.today() - timedelta(days=random.randint(1, span))
@@ -49,7 +51,7 @@ def _past_day() -> date:
 class Persona(HttpUser):
     abstract = True
     persona = ""
-    wait_time = between(1, 3)
+    wait_time = between(*THINK_SECONDS)
 
     def on_start(self):
         self.client.cookies.update(CONFIG["cookies"][self.persona])
@@ -74,17 +76,26 @@ class Persona(HttpUser):
 
 
 class Secretary(Persona):
+    """A cell secretary of a cell of their own (bench_prepare's secretaries, in turn)."""
+
     persona = "secretary"
     weight = 20
+    started = 0
+
+    def on_start(self):
+        secretaries = CONFIG["secretaries"]
+        self.secretary = secretaries[Secretary.started % len(secretaries)]
+        Secretary.started += 1
+        self.client.cookies.update(self.secretary["cookies"])
 
     @task(2)
     def meetings(self):
-        self.get(f"/meetings/cells/{TARGETS['cell_id']}/", "meetings of the cell")
+        self.get(f"/meetings/cells/{self.secretary['cell_id']}/", "meetings of the cell")
 
     @task(1)
     def log_meeting(self):
-        day = _past_day()
-        url = f"/meetings/cells/{TARGETS['cell_id']}/new/?as_of={day:%d/%m/%Y}"
+        day = _past_day(self.secretary["cell_founded_on"])
+        url = f"/meetings/cells/{self.secretary['cell_id']}/new/?as_of={day:%d/%m/%Y}"
         page = self.get(url, "meeting form")
         if page.status_code == 200:
             changes = {

@@ -12,7 +12,7 @@ recomputed for nearly every leader who opens it. A body that took DASHBOARD_STAL
 or more to compute is answered as it was, for up to DASHBOARD_STALE_SECONDS after it was
 computed, and the page says when its figures were computed. One background thread computes
 the new one, once the kept one is DASHBOARD_REFRESH_SECONDS old: under a steady stream of
-writes a province's dashboard is computed every few seconds, not continuously. Never answered
+writes a province's dashboard is computed twice a minute, not continuously. Never answered
 stale to a user who has written anything since (they see their own change), nor past that age.
 """
 

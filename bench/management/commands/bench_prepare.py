@@ -6,7 +6,8 @@ the runner's pages and load test use. Prints JSON.
 Adds `bench-admin-commune` and `bench-admin-province` (role administrator over the personas'
 commune and province, so that the Django admin's member changelist shows the same rows as
 chibo's member list for them), each with a confirmed TOTP device whose key is printed, as
-generated personas give theirs.
+generated personas give theirs; and the load test's secretaries, `bench-secretary` and
+`bench-secretary-01` … `-19`, each of a cell of their own.
 """
 
 import json
@@ -16,13 +17,15 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
 
 from members.choices import ACTIVE_STATUSES
 from members.models import Member
-from units.models import Role, Unit
+from units.models import CELL_KINDS, Role, Unit
 from units.services import assignment_create
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-Password-2026!")
+SECRETARIES = 20  # the load test's secretaries, a cell each
 
 
 def load_personas(path: Path) -> list[dict]:
@@ -40,6 +43,39 @@ def _totp_key(user) -> str | None:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     return device.key
+
+
+def _secretaries(cell: Unit, root) -> list[dict]:
+    """The load test's secretaries, each of a cell of their own: the persona's cell and the next
+    cells of 20 to 35 members on the rolls (by id), `bench-secretary-NN` (password only, as a
+    secretary signs in)."""
+    User = get_user_model()
+    on_rolls = Count("members", filter=Q(members__status__in=ACTIVE_STATUSES))
+    others = (
+        Unit.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        .exclude(pk=cell.pk)
+        .annotate(on_rolls=on_rolls)
+        .filter(on_rolls__gte=20, on_rolls__lte=35)
+        .order_by("pk")
+    )
+    cells = [cell, *others[: SECRETARIES - 1]]
+    secretaries = [("bench-secretary", None, cell)]
+    for number, unit in enumerate(cells[1:], start=1):
+        user, created = User.objects.get_or_create(username=f"bench-secretary-{number:02d}")
+        if created:
+            user.set_password(PASSWORD)
+            user.save()
+            assignment_create(user=user, unit=unit, role=Role.SECRETARY, by=root)
+        secretaries.append((user.username, PASSWORD, unit))
+    return [
+        {
+            "username": username,
+            "password": password,  # None: the generator's persona, with its own password
+            "cell_id": unit.pk,
+            "cell_founded_on": unit.founded_on.isoformat() if unit.founded_on else None,
+        }
+        for username, password, unit in secretaries
+    ]
 
 
 class Command(BaseCommand):
@@ -77,6 +113,7 @@ class Command(BaseCommand):
                     "totp_key": _totp_key(user),
                 }
             )
+        secretaries = _secretaries(cell, root)
         in_commune = Member.objects.in_subtree(commune.path).filter(status__in=ACTIVE_STATUSES)
         member_ids = list(in_commune.order_by("pk").values_list("pk", flat=True)[:200])
         if not member_ids:
@@ -100,4 +137,6 @@ class Command(BaseCommand):
             "search": search,
             "counts": counts,
         }
-        self.stdout.write(json.dumps({"admins": admins, "targets": targets}))
+        self.stdout.write(
+            json.dumps({"admins": admins, "secretaries": secretaries, "targets": targets})
+        )
