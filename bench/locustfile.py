@@ -26,20 +26,36 @@ CONFIG = json.loads(Path(os.environ["BENCH_LOCUST_CONFIG"]).read_text())
 TARGETS = CONFIG["targets"]
 # Seconds a simulated user waits between two actions (reading a page, filling in a form).
 THINK_SECONDS = CONFIG.get("think_seconds", (5, 15))
+# Response times of the first seconds are not kept (each server process compiles its templates
+# and fills its caches on its first requests of a page); failures always are.
+WARMUP_SECONDS = CONFIG.get("warmup_seconds", 30)
+STARTED = time.monotonic()
 TIMES: dict[str, list[float]] = {}
+WARMUP: dict[str, int] = {}
 FAILURES: list[str] = []
+
+
+@events.test_start.add_listener
+def _started(environment, **kwargs):
+    global STARTED
+    STARTED = time.monotonic()
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    TIMES.setdefault(name, []).append(response_time)
+    if time.monotonic() - STARTED >= WARMUP_SECONDS or name == "export":
+        TIMES.setdefault(name, []).append(response_time)
+    else:
+        WARMUP[name] = WARMUP.get(name, 0) + 1
     if exception is not None:
         FAILURES.append(f"{request_type} {name}: {exception!r}"[:300])
 
 
 @events.quitting.add_listener
 def _write(environment, **kwargs):
-    Path(CONFIG["samples"]).write_text(json.dumps({"times": TIMES, "failures": FAILURES}))
+    Path(CONFIG["samples"]).write_text(
+        json.dumps({"times": TIMES, "warmup": WARMUP, "failures": FAILURES})
+    )
 
 
 def _past_day(founded: str | None) -> date:

@@ -23,6 +23,8 @@ from bench.runner.stats import summary
 OUT = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 FULL = {"members": 100_000, "cells": 3_000, "communes": 120, "years": 5}
+# The load tests' first seconds, not counted in their response times (bench/locustfile.py).
+WARMUP_SECONDS = 30
 QUICK = {"members": 6_000, "cells": 200, "communes": 10, "years": 2}
 
 
@@ -265,8 +267,16 @@ def run_locust(
     samples = OUT / f"{name}-samples.json"
     config_path = OUT / f"{name}-config.json"
     low, high = parse_think(think)
+    warmup = 10 if args.quick else WARMUP_SECONDS
     config_path.write_text(
-        json.dumps({**shared, "samples": str(samples), "think_seconds": [low, high]})
+        json.dumps(
+            {
+                **shared,
+                "samples": str(samples),
+                "think_seconds": [low, high],
+                "warmup_seconds": warmup,
+            }
+        )
     )
     command = [
         str(server.BIN / "locust"),
@@ -297,11 +307,14 @@ def run_locust(
     everything = summary(times)
     failures = data["failures"]
     figures = {"locust_failures": len(failures), "locust_p95": everything["p95"]}
-    seconds = everything["n"] / max(_seconds(duration), 1)
+    seconds = everything["n"] / max(_seconds(duration) - warmup, 1)
     lines = [
         f"{users} users (spawned 10 a second), each waiting {low:g}–{high:g} s between two "
-        f"actions, for {duration} on {base}: {everything['n'] + len(export):,} requests "
-        f"({seconds:.1f} a second), {len(failures)} failures.",
+        f"actions, for {duration} on {base}: {len(failures)} failures. Times are those of the "
+        f"{everything['n'] + len(export):,} requests from {warmup} s after the start on "
+        f"({seconds:.1f} a second); the {sum(data['warmup'].values()):,} before (the server "
+        "processes' first requests of each page, compiling its templates) are not timed, "
+        "their failures are counted.",
         "",
         *report.timing_table(
             {
