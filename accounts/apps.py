@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # signals: sign-in events; role_audit: role changes (both into the audit trail).
-        from accounts import role_audit, signals  # noqa: F401
+        from accounts import permissions, role_audit, signals  # noqa: F401
 
         role_audit.connect()
+        permissions.connect()

@@ -155,7 +155,8 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes checks every sign-in first (it needs the request: authenticate(request, ...)).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, its permission sets kept in the cache between requests.
+    "accounts.permissions.CachedPermissionsBackend",
 ]
 # 5 failures for one username from one IP lock that pair out for 15 minutes, counted from the
 # lockout (attempts during it do not extend it); a successful sign-in clears the count.
@@ -174,6 +175,8 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # (accounts.signin_middleware), not on every request (an UPDATE a page).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=1800)
 SESSION_RENEW_SECONDS = 60
+# Sessions read from the shared cache (written to the database as well): no query a page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # ... and SESSION_MAX_HOURS after signing in, however active (accounts.signin_middleware).
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True

@@ -12,9 +12,13 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Each test process its own dashboards, and always those of the data as it is.
+# Each test process its own caches (cleared before each test: tests/conftest.py), and always
+# the dashboards of the data as it is.
 CACHES = {
-    **CACHES,  # noqa: F405
-    "dashboards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboards": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboards",
+    },
 }
 DASHBOARD_STALE_SECONDS = 0

@@ -70,10 +70,12 @@ def district_admin(tree):
 
 
 @pytest.fixture(autouse=True)
-def fresh_dashboards():
-    """Each test starts without dashboards kept by an earlier one (reports.kept)."""
+def fresh_caches():
+    """Each test starts without what an earlier one kept: dashboards (reports.kept), permission
+    sets (accounts.permissions), import progress."""
     from django.core.cache import caches
 
+    caches["default"].clear()
     caches["dashboards"].clear()
 
 
