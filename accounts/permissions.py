@@ -28,9 +28,12 @@ def _move_on() -> None:
     cache.set(VERSION_KEY, time.time_ns(), None)
 
 
-def changed(**kwargs) -> None:
+def changed(update_fields=None, **kwargs) -> None:
     """Permissions may have changed: every kept set is read again, now and once the change is
-    committed (a request between the two may have kept the set as it was before)."""
+    committed (a request between the two may have kept the set as it was before). Signing in
+    (a user saved with its last_login alone) changes none."""
+    if update_fields is not None and set(update_fields) == {"last_login"}:
+        return
     _move_on()
     transaction.on_commit(_move_on)
 

@@ -4,7 +4,6 @@ from html import escape
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,6 @@ from django_tables2.utils import AttributeDict
 from members.models import Member
 
 OPTIONAL = {"th": {"class": "col-optional"}, "td": {"class": "col-optional"}}
-DATE = "d/m/Y"
 # The indentation of django_tables2/table.html, for the same markup.
 TBODY, TR, CELL, TD = (f"\n{' ' * n}" for n in (16, 20, 24, 28))
 
@@ -23,14 +21,9 @@ EVEN_ODD = ('class="even"', 'class="odd"')
 PK_MARK = 987654321  # an id to find in a reversed address
 
 
-def _date(value) -> str:
-    """A date as the `date` filter writes it (dd/mm/yyyy), without a template per cell."""
-    return date_format(value, DATE)
-
-
 def _day(value) -> str | None:
-    """`_date`, without the formatting machinery: `d/m/Y` is two-digit day and month and a
-    four-digit year in every language."""
+    """A date as the `date` filter writes it with `d/m/Y` (two-digit day and month and a
+    four-digit year in every language), without the formatting machinery."""
     if value is None:
         return None
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -77,13 +70,6 @@ class MemberTable(tables.Table):
         "unit__name",
     )
 
-    # Plain columns rendered in Python: a template per cell was most of the page's time.
-    def render_birth_date(self, value):
-        return _date(value)
-
-    def render_admitted_on(self, value):
-        return _date(value)
-
     def _cell_values(self) -> dict:
         """A function of a row (a tuple of ROW) per column: the cell's content as django-tables2
         gives it, already escaped. The link's address and the choices' labels are looked up
@@ -115,18 +101,11 @@ class MemberTable(tables.Table):
         }
 
     def _rows(self):
-        """The page's rows: tuples of ROW when the table was given `values_list(*ROW)` of its
-        members (as the member list does: no model instance per member and cell)."""
+        """The page's rows: the table is given `values_list(*ROW)` of its members (no model
+        instance per member and cell), so each row is a tuple of ROW."""
         rows = self.page.object_list if hasattr(self, "page") else self.rows
         records = rows.data  # the page's slice of the (ordered) data
-        if isinstance(records, TableData):  # not paginated
-            records = records.data
-        for record in records:
-            if isinstance(record, Member):
-                unit = record.unit
-                yield (*(getattr(record, f) for f in self.ROW[:-2]), unit.short_name, unit.name)
-            else:
-                yield record
+        return records.data if isinstance(records, TableData) else records  # not paginated
 
     def tbody_html(self):
         """The <tbody> of django-tables2's template (the same markup, its whitespace included),
