@@ -103,7 +103,7 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         plans = ThematicPlan.objects.filter(cell=cell, year=year, quarter=quarter)
         self.fields["thematic_plan"].queryset = plans
         self.fields["thematic_plan"].required = False
-        if not self.instance.pk and "thematic_plan" not in self.initial:
+        if not self.is_bound and not self.instance.pk and "thematic_plan" not in self.initial:
             self.initial["thematic_plan"] = plans.values_list("pk", flat=True).first()
         self.fields["guest_officers"].queryset = officers
         if not officers.exists():  # no officer above on record: the free text alone

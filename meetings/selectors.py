@@ -127,20 +127,21 @@ def roster_signature(roster: tuple[list, list]) -> str:
 def units_above_on(cell: Unit, day: date) -> list[UnitVersion]:
     """The committees above `cell` as they stood on `day` (their versions), nearest first.
 
-    Two queries: the cell's version of the day (its path then), then the versions of the units
-    on that path. Falls back to today's tree for a cell without versions.
+    One query when the cell stood where it stands today (the versions of the cell and of its
+    units above today); a second for the units above it then, when it stood elsewhere. Falls
+    back to today's tree for a cell without versions.
     """
-    path = (
-        UnitVersion.objects.on(day).filter(unit=cell).values_list("path", flat=True).first()
-        or cell.path
-    )
-    ids = [int(pk) for pk in path.strip(".").split(".")[:-1]]
-    versions = {v.unit_id: v for v in UnitVersion.objects.on(day).filter(unit_id__in=ids)}
-    found = []
-    for pk in reversed(ids):
-        if pk in versions:
-            found.append(versions[pk])
-    return found
+    today_ids = cell.ancestor_ids
+    versions = {
+        v.unit_id: v for v in UnitVersion.objects.on(day).filter(unit_id__in=[*today_ids, cell.pk])
+    }
+    own = versions.get(cell.pk)
+    ids = [int(pk) for pk in own.path.strip(".").split(".")[:-1]] if own else today_ids
+    if missing := [pk for pk in ids if pk not in versions]:
+        versions.update(
+            (v.unit_id, v) for v in UnitVersion.objects.on(day).filter(unit_id__in=missing)
+        )
+    return [versions[pk] for pk in reversed(ids) if pk in versions]
 
 
 def parent_name_on(cell: Unit, day: date) -> str:

@@ -30,7 +30,13 @@ from meetings.models import (
     Task,
     ThematicPlan,
 )
-from meetings.rules import GOOD_QUALITY_RATE, add_months, month_start, quarter_of
+from meetings.rules import (
+    GOOD_QUALITY_RATE,
+    add_months,
+    is_good_quality,
+    month_start,
+    quarter_of,
+)
 from meetings.selectors import cell_roster, guest_officers_on
 from members.models import Member
 from units.access import check_path, scope_for
@@ -110,13 +116,13 @@ def _validate(cell: Unit, fields: dict, roster_ids: set[int], attendance: dict) 
         raise ValidationError(errors)
 
 
-def _write_attendance(meeting: Meeting, roster, attendance: dict, by, *, new: bool) -> set[int]:
-    """Bring the meeting's rows in line with the roster and the statuses given (default present);
-    return the ids of the members on the list.
+def _attendance_rows(meeting: Meeting, roster, attendance: dict, *, new: bool):
+    """What the meeting's rows must be, from the roster and the statuses given (default
+    present): (wanted, existing), wanted mapping member ids to (status, reason, is_apart,
+    apart_reason), existing the rows the meeting has (none for a new one).
 
     The roster of an edit holds every member who already has a row (see `cell_roster`), so no
-    row is ever deleted here. New and changed rows are written in bulk, each with its history
-    row (simple_history's bulk helpers: one query for the rows, one for their history).
+    row is ever deleted.
     """
     counted, apart = roster
     existing = {} if new else {row.member_id: row for row in meeting.attendance.all()}
@@ -131,6 +137,24 @@ def _write_attendance(meeting: Meeting, roster, attendance: dict, by, *, new: bo
         wanted[member.pk] = (status, reason, False, "")
     for member in apart:
         wanted[member.pk] = (AttendanceStatus.EXCUSED, "", True, member.apart_reason)
+    return wanted, existing
+
+
+def _set_counts(meeting: Meeting, wanted: dict) -> None:
+    """The meeting's stored counts, from its rows to be (written with the meeting's row)."""
+    tally = Counter(status for status, _r, is_apart, _a in wanted.values() if not is_apart)
+    meeting.present_count = tally[AttendanceStatus.PRESENT]
+    meeting.excused_count = tally[AttendanceStatus.EXCUSED]
+    meeting.unexcused_count = tally[AttendanceStatus.UNEXCUSED]
+    meeting.expected_count = sum(tally.values())
+    meeting.apart_count = sum(1 for *_s, is_apart, _a in wanted.values() if is_apart)
+
+
+def _write_attendance(meeting: Meeting, wanted: dict, existing: dict, by) -> set[int]:
+    """Bring the meeting's rows in line with `wanted` (see `_attendance_rows`); return the ids
+    of the members on the list. New and changed rows are written in bulk, each with its history
+    row (simple_history's bulk helpers: one query for the rows, one for their history).
+    """
     created, changed = [], []
     for member_id, (status, reason, is_apart, apart_reason) in wanted.items():
         row = existing.get(member_id)
@@ -153,30 +177,17 @@ def _write_attendance(meeting: Meeting, roster, attendance: dict, by, *, new: bo
         bulk_create_with_history(created, Attendance, default_user=by)
     if changed:
         bulk_update_with_history(changed, Attendance, ATTENDANCE_FIELDS, default_user=by)
-    tally = Counter(status for status, _r, is_apart, _a in wanted.values() if not is_apart)
-    meeting.present_count = tally[AttendanceStatus.PRESENT]
-    meeting.excused_count = tally[AttendanceStatus.EXCUSED]
-    meeting.unexcused_count = tally[AttendanceStatus.UNEXCUSED]
-    meeting.expected_count = sum(tally.values())
-    meeting.apart_count = len(apart)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        present_count=meeting.present_count,
-        excused_count=meeting.excused_count,
-        unexcused_count=meeting.unexcused_count,
-        expected_count=meeting.expected_count,
-        apart_count=meeting.apart_count,
-    )
     return set(wanted) | set(existing)
 
 
-def _write_guests(meeting: Meeting, officers, offered_ids: set[int], by) -> None:
+def _write_guests(meeting: Meeting, officers, offered_ids: set[int], by, *, new: bool) -> None:
     """The officers from above who attended: rows added and removed, each leaving history."""
     wanted = {o.pk for o in officers}
     if wanted - offered_ids:
         raise ValidationError(
             {"guest_officers": _("Choose officers of the committees above the cell.")}
         )
-    existing = {row.officer_id: row for row in meeting.guest_rows.all()}
+    existing = {} if new else {row.officer_id: row for row in meeting.guest_rows.all()}
     for officer_id, row in existing.items():
         if officer_id not in wanted:
             row._history_user = by
@@ -221,18 +232,45 @@ def _rollup_rows(meetings) -> dict[tuple[int, date], dict]:
     return result
 
 
+def _rollup_values(meetings) -> dict:
+    """The rollup columns of one cell-month from its meetings' (kind, expected, present,
+    excused, unexcused): the sums `_rollup_rows` makes in SQL, made here for the few meetings
+    of one month (a query that is quicker to build than the grouped one)."""
+    values = dict.fromkeys(
+        ("meetings", "regular", "thematic", "good_quality")
+        + ("expected", "present", "excused", "unexcused"),
+        0,
+    )
+    for kind, expected, present, excused, unexcused in meetings:
+        values["meetings"] += 1
+        values["regular"] += kind == MeetingKind.REGULAR
+        values["thematic"] += kind == MeetingKind.THEMATIC
+        values["good_quality"] += is_good_quality(
+            present=present, expected=expected, unexcused=unexcused
+        )
+        values["expected"] += expected
+        values["present"] += present
+        values["excused"] += excused
+        values["unexcused"] += unexcused
+    return values
+
+
 def rollup_refresh(*, cell_id: int, month: date) -> MonthlyRollup | None:
     """Recompute one cell-month from its meetings' stored counts (upsert; delete when empty)."""
     month = month_start(month)
-    meetings = Meeting.objects.filter(
-        cell_id=cell_id, held_on__gte=month, held_on__lt=add_months(month, 1)
+    meetings = list(
+        Meeting.objects.filter(
+            cell_id=cell_id, held_on__gte=month, held_on__lt=add_months(month, 1)
+        ).values_list("kind", "expected_count", "present_count", "excused_count", "unexcused_count")
     )
-    values = _rollup_rows(meetings).get((cell_id, month))
-    if values is None:
+    if not meetings:
         MonthlyRollup.objects.filter(unit_id=cell_id, month=month).delete()
         return None
-    rollup, _created = MonthlyRollup.objects.update_or_create(
-        unit_id=cell_id, month=month, defaults=values
+    values = _rollup_values(meetings)
+    rollup = MonthlyRollup(unit_id=cell_id, month=month, **values)
+    # One statement, inserted or updated in place (INSERT ... ON CONFLICT DO UPDATE).
+    MonthlyRollup.objects.bulk_create(
+        [rollup], update_conflicts=True, unique_fields=["unit", "month"], update_fields=[*values]
     )
     return rollup
 
@@ -250,20 +288,23 @@ def _rollup_objects(computed: dict) -> list[MonthlyRollup]:
     ]
 
 
-def member_month_rows(attendance) -> dict[tuple[int, date], dict]:
-    """Absences per (member, month) of a set of attendance rows, from one ordered read.
+def member_month_rows(attendance, *, stream: bool = True) -> dict[tuple[int, date], dict]:
+    """Absences per (member, month) of a set of attendance rows, from one ordered read
+    (streamed in chunks, unless `stream` is False: a few rows, read at once).
 
     Only counted rows with an absence; the cell is that of the member's last meeting of the
     month, so a member moved mid-month still counts once.
     """
     rows = (
-        attendance.filter(is_apart=False)
-        .exclude(status=AttendanceStatus.PRESENT)
+        # The absences named (not "not present"): the (member, status) index finds them.
+        attendance.filter(
+            is_apart=False, status__in=[AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED]
+        )
         .order_by("meeting__held_on", "meeting_id")
         .values_list("member_id", "meeting__cell_id", "meeting__held_on", "status")
     )
     result = {}
-    for member_id, cell_id, day, status in rows.iterator(chunk_size=5000):
+    for member_id, cell_id, day, status in rows.iterator(chunk_size=5000) if stream else rows:
         values = result.setdefault(
             (member_id, month_start(day)), {"cell_id": cell_id, "unexcused": 0, "absences": 0}
         )
@@ -282,7 +323,9 @@ def member_months_refresh(*, member_ids, months) -> None:
     in_months = Q()
     for month in months:
         in_months |= Q(meeting__held_on__gte=month, meeting__held_on__lt=add_months(month, 1))
-    computed = member_month_rows(Attendance.objects.filter(in_months, member_id__in=member_ids))
+    computed = member_month_rows(
+        Attendance.objects.filter(in_months, member_id__in=member_ids), stream=False
+    )
     MemberMonth.objects.filter(member_id__in=member_ids, month__in=months).delete()
     MemberMonth.objects.bulk_create(member_months_for(computed))
 
@@ -358,14 +401,16 @@ def meeting_save(
         setattr(meeting, name, fields.get(name, getattr(meeting, name)))
     if meeting.kind != MeetingKind.THEMATIC:
         meeting.thematic_plan = None
+    wanted, existing = _attendance_rows(meeting, roster, attendance, new=new)
+    _set_counts(meeting, wanted)
     meeting._history_user = by
     meeting.save()
-    listed = _write_attendance(meeting, roster, attendance, by, new=new)
+    listed = _write_attendance(meeting, wanted, existing, by)
     if guest_officers is not None:
         if officers_on_day is None:
             officers_on_day = guest_officers_on(cell, meeting.held_on)
         offered = {o.pk for o in officers_on_day}
-        _write_guests(meeting, guest_officers, offered, by)
+        _write_guests(meeting, guest_officers, offered, by, new=new)
     for task in tasks:
         item = Task(meeting=meeting, member=task.member, text=task.text, due_on=task.due_on)
         item._history_user = by

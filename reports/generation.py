@@ -69,8 +69,11 @@ CREATE CONSTRAINT TRIGGER chibo_data_committed AFTER INSERT ON {PENDING_TABLE}
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chibo_data_committed();
 """
 
+# No "OR IGNORE" for the first row: inside a trigger, the conflict clause of the statement that
+# fired it (an upsert's) would replace it.
 SQLITE_BUMP = (
-    f"INSERT OR IGNORE INTO {GENERATION_TABLE} (id, value, changed_at) VALUES (1, 0, NULL); "
+    f"INSERT INTO {GENERATION_TABLE} (id, value, changed_at) SELECT 1, 0, NULL "
+    f"WHERE NOT EXISTS (SELECT 1 FROM {GENERATION_TABLE} WHERE id = 1); "
     f"UPDATE {GENERATION_TABLE} SET value = value + 1, "
     "changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now') WHERE id = 1;"
 )

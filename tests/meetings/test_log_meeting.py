@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from meetings import services
 from meetings.models import Attendance, AttendanceStatus, Meeting, MonthlyRollup, Task
 from meetings.services import STALE_MESSAGE, recompute_rollups
 from tests.meetings.factories import DAY, form_data, log_meeting, members_in
@@ -92,6 +93,33 @@ def test_moving_a_meeting_to_another_month_moves_its_rollup(tree, secretary_a, t
 def test_recompute_rollups_finds_nothing_to_fix_after_saves(tree, secretary_a, twenty):
     log_meeting(tree.cell_a1, secretary_a, DAY)
     assert recompute_rollups() == []
+
+
+def test_stored_figures_agree_with_a_recount_after_saves_edits_and_deletes(
+    tree, secretary_a, twenty
+):
+    """The rollups a save writes (summed in Python for its cell-month) are those the recount
+    sums in SQL: kinds, good and poor meetings, a meeting moved to another month, one deleted."""
+    UNEXCUSED, EXCUSED = AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED
+    log_meeting(tree.cell_a1, secretary_a, date(2026, 2, 3))
+    poor = log_meeting(tree.cell_a1, secretary_a, date(2026, 2, 20), absent={twenty[0]: UNEXCUSED})
+    log_meeting(
+        tree.cell_a1, secretary_a, DAY, kind="thematic", topic="Chuyển đổi số",
+        absent={m: EXCUSED for m in twenty[:4]},
+    )  # fmt: skip
+    moved = log_meeting(tree.cell_a1, secretary_a, date(2026, 1, 9), absent={twenty[1]: EXCUSED})
+    services.meeting_save(
+        cell=tree.cell_a1, by=secretary_a, meeting=moved, version=moved.version,
+        fields={"held_on": date(2026, 3, 2), "kind": "regular", "topic": "", "is_model": False},
+        attendance={twenty[1].pk: (UNEXCUSED, "")},
+    )  # fmt: skip
+    services.meeting_delete(meeting=poor, by=secretary_a)
+
+    assert recompute_rollups(fix=False) == []
+    march = MonthlyRollup.objects.get(unit=tree.cell_a1, month=date(2026, 3, 1))
+    assert (march.meetings, march.regular, march.thematic, march.good_quality) == (2, 1, 1, 0)
+    assert (march.expected, march.present, march.excused, march.unexcused) == (40, 35, 4, 1)
+    assert not MonthlyRollup.objects.filter(month=date(2026, 1, 1)).exists()
 
 
 def test_recompute_rollups_reports_and_fixes_a_wrong_rollup(tree, secretary_a, twenty):
