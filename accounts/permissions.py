@@ -1,31 +1,57 @@
-"""Users' permissions kept in the shared cache between requests, not read again on every page.
+"""The signed-in user and their permissions kept in the shared cache between requests, not read
+again on every page.
 
-Django's ModelBackend reads a user's own and groups' permissions (two queries) once per request;
-pages that offer sensitive fields ask on every request. Here the set is kept in the cache under a
-version that any change of a user's groups or permissions, of a group's permissions, or of a
-group or permission itself moves on once the change is committed: the next request reads the
-new set.
+Django's ModelBackend reads the user's row on every request, and a user's own and groups'
+permissions (two queries) on every request that asks for them: pages that offer sensitive
+fields ask on every request.
+
+- The user's row is kept under a version of that user which any save or deletion of the user
+  moves on, again once the change is committed: a user deactivated or whose password changed is
+  signed out at their next request, as before.
+- The permission set is kept under a version that any change of a user's groups or permissions,
+  of a group's permissions, or of a group or permission itself moves on, again once the change
+  is committed: the next request reads the new set.
+
+- The two-factor device a session was confirmed with (django-otp reads it on every request) is
+  kept under a version that any save or deletion of a device moves on, in the same way: a
+  device removed no longer confirms any session at the next request.
+
+(A change committed between the two moves would otherwise be kept as it was before it.)
 """
 
 import time
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 VERSION_KEY = "chibo:permissions-version"
 KEEP_SECONDS = 600
 
 
-def _version() -> int:
-    return cache.get(VERSION_KEY) or 0
+def _version(key: str = VERSION_KEY) -> int:
+    return cache.get(key) or 0
 
 
-def _move_on() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
+def _move_on(key: str = VERSION_KEY) -> None:
+    cache.set(key, time.time_ns(), None)
+
+
+def _user_version_key(pk) -> str:
+    return f"chibo:user-version:{pk}"
+
+
+def user_changed(instance, **kwargs) -> None:
+    """A user was saved or deleted: their row is read again at their next request."""
+    key = _user_version_key(instance.pk)
+    _move_on(key)
+    transaction.on_commit(lambda: _move_on(key))
 
 
 def changed(update_fields=None, **kwargs) -> None:
@@ -38,7 +64,40 @@ def changed(update_fields=None, **kwargs) -> None:
     transaction.on_commit(_move_on)
 
 
+DEVICES_VERSION_KEY = "chibo:otp-devices-version"
+
+
+def devices_changed(**kwargs) -> None:
+    """A two-factor device was saved or deleted: every kept device is read again."""
+    _move_on(DEVICES_VERSION_KEY)
+    transaction.on_commit(lambda: _move_on(DEVICES_VERSION_KEY))
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, the session's device read from the cache (see above)."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        key = f"chibo:otp-device:{persistent_id}:{_version(DEVICES_VERSION_KEY)}"
+        device = cache.get(key)
+        if device is None:
+            device = super()._device_from_persistent_id(persistent_id)
+            if device is None:
+                return None
+            cache.set(key, device, KEEP_SECONDS)
+        return device
+
+
 class CachedPermissionsBackend(ModelBackend):
+    def get_user(self, user_id):
+        key = f"chibo:user:{user_id}:{_version(_user_version_key(user_id))}"
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)  # None: no such user, or one that is not active
+            if user is None:
+                return None
+            cache.set(key, user, KEEP_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
@@ -60,3 +119,11 @@ def connect() -> None:
     for model in (User, Group, Permission):
         post_save.connect(changed, sender=model, dispatch_uid=f"permissions_saved_{model}")
         post_delete.connect(changed, sender=model, dispatch_uid=f"permissions_deleted_{model}")
+    post_save.connect(user_changed, sender=User, dispatch_uid="user_saved")
+    post_delete.connect(user_changed, sender=User, dispatch_uid="user_deleted")
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            post_save.connect(devices_changed, sender=model, dispatch_uid=f"device_saved_{model}")
+            post_delete.connect(
+                devices_changed, sender=model, dispatch_uid=f"device_deleted_{model}"
+            )

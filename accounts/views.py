@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import twofactor
 from accounts.audit import record
@@ -96,8 +95,8 @@ def two_factor_setup(request):
     device = twofactor.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check(request, form, device):
-        TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
         device.confirmed = True
+        device.save(update_fields=["confirmed"])  # the field alone: verify() saved the rest
         _passed(request, device, AuditKind.TWO_FACTOR_ENROLLED)
         messages.success(request, _("Two-factor sign-in is on."))
         return redirect(next_url)

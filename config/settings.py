@@ -55,7 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, the session's device kept in the cache between requests.
+    "accounts.permissions.CachedOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "reports.kept.WriteNoteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

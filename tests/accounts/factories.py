@@ -1,6 +1,7 @@
 """Two-factor devices and codes for tests, computed as an authenticator app would."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,3 +32,11 @@ def pass_two_factor(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device_for(fresh).persistent_id
     session.save()
+
+
+def warm(client):
+    """The client after its session's first page: the user and their two-factor device, read on
+    a session's first request, are kept for the next ones (accounts.permissions). Query counts
+    compared between two requests are counted on a warm client."""
+    assert client.get(reverse("account")).status_code == 200
+    return client

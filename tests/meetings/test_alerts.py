@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings.models import AttendanceStatus
 from meetings.selectors import absent_in_a_row, cells_missing_month, removal_candidates
+from tests.accounts.factories import warm
 from tests.factories import UnitFactory
 from tests.meetings.factories import log_meeting, members_in
 from units.models import UnitKind
@@ -230,7 +231,7 @@ def test_alerts_page_runs_the_same_queries_however_many_meetings(
 ):
     from tests.factories import bulk_tree
 
-    client = client_for(district_admin)
+    client = warm(client_for(district_admin))
     url = reverse("meeting_alerts", args=[getattr(tree, unit).pk])
     for month in range(1, 8):
         absent = {cell[0]: UNEXCUSED} if month in {1, 3, 6} else {}  # a removal candidate

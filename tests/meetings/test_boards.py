@@ -13,6 +13,7 @@ from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind, 
 from meetings.rules import add_months
 from meetings.selectors import commune_grid, district_board
 from meetings.services import rollups_for
+from tests.accounts.factories import warm
 from tests.factories import UnitFactory, bulk_tree, bulk_units, persona
 from tests.meetings.factories import log_meeting, members_in
 from units.models import Role, Unit, UnitKind
@@ -88,7 +89,7 @@ def test_district_board_sums_each_communes_cells(tree, secretary_a, viewer, clie
 def test_board_pages_run_the_same_queries_at_two_tree_sizes(
     url_name, unit, pinned, tree, district_admin, client_for, django_assert_max_num_queries
 ):
-    client = client_for(district_admin)
+    client = warm(client_for(district_admin))
     url = reverse(url_name, args=[getattr(tree, unit).pk])
     grow(tree, 2)
     with django_assert_max_num_queries(pinned) as small:

@@ -27,6 +27,7 @@ from members.rules import (
     public_holidays,
     working_days_between,
 )
+from tests.accounts.factories import warm
 from tests.factories import CandidateFactory, CellFactory, MemberFactory
 from units.concurrency import edit_token
 
@@ -650,7 +651,7 @@ def test_withdraw_from_the_candidate_page(pipeline, secretary_a, client_for):
 def test_board_query_count_does_not_grow_with_candidates(
     pipeline, tree, sponsors, commune_staff_a, client_for, django_assert_max_num_queries
 ):
-    client = client_for(commune_staff_a)
+    client = warm(client_for(commune_staff_a))
     with django_assert_max_num_queries(BOARD_QUERIES) as few:
         assert board(client, tree.commune_a).status_code == 200
     cells = [CellFactory(parent=tree.commune_a) for _ in range(4)]

@@ -12,6 +12,7 @@ from members.choices import Ethnicity, Sex, TransferScope
 from members.exports import LIST_COLUMNS, neutralise, write_members
 from members.models import Member
 from members.selectors import member_list
+from tests.accounts.factories import warm
 from tests.factories import MemberFactory
 
 
@@ -240,7 +241,7 @@ def test_register_of_another_commune_lists_none_of_the_members_who_passed_throug
 def test_register_takes_the_same_queries_for_3_or_30_moved_members(
     tree, commune_staff_a, district_admin, client_for, django_assert_max_num_queries
 ):
-    client = client_for(commune_staff_a)
+    client = warm(client_for(commune_staff_a))
     url = reverse("member_register_export", args=[tree.commune_a.pk])
 
     def moved(count):

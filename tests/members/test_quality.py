@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from members.choices import MemberStatus
+from tests.accounts.factories import warm
 from tests.factories import MemberFactory, VillageFactory
 
 TODAY = datetime(2026, 3, 10, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -128,7 +129,7 @@ def test_page_needs_get(tree, secretary_a, client_for):
 def test_page_takes_the_same_queries_whatever_the_number_of_problems(
     tree, district_admin, client_for, django_assert_max_num_queries
 ):
-    client = client_for(district_admin)
+    client = warm(client_for(district_admin))
     village_b = VillageFactory(commune=tree.commune_b)
     MemberFactory(unit=tree.cell_a1, citizen_id="")
     # 19 with the session's two-factor device

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from members import services
 from members.choices import EventKind, Qualification, ServiceBackground, TransferScope
 from members.models import Member
+from tests.accounts.factories import warm
 from tests.factories import MemberFactory, member_fields
 from tests.members.test_views import form_data
 
@@ -305,7 +306,7 @@ def test_register_has_the_transfer_out_and_the_date_and_form_of_leaving(
 def test_register_reads_transfers_in_a_fixed_number_of_queries(
     register_members, tree, commune_staff_a, client_for, django_assert_max_num_queries
 ):
-    client = client_for(commune_staff_a)
+    client = warm(client_for(commune_staff_a))
     url = reverse("member_register_export", args=[tree.commune_a.pk])
     # 12: the register's reads, the export's audit event and the session's two-factor device
     with django_assert_max_num_queries(12) as few:
