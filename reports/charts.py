@@ -1,7 +1,9 @@
-"""Charts drawn on the server as SVG: no script, no library, printable, light on 3G.
+"""Charts drawn on the server: no script, no library, printable, light on 3G.
 
-A chart is plain geometry computed here (bars, target marks, grid lines) that a template
-turns into <svg> elements; every chart is shown with its figures as a table beside it.
+A chart of columns (years, months) is plain geometry computed here (bars, target marks, grid
+lines) that a template turns into <svg> elements, shown with its figures as a table beside it.
+A chart of rows, one per unit (as many as there are units: 120 communes in a province), is one
+table, each row with its bar (a <meter>) and its figure: the figures are not written twice.
 """
 
 import math
@@ -13,8 +15,6 @@ from django.utils.formats import number_format
 WIDTH = 640
 COLUMN_HEIGHT = 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 36
-ROW_HEIGHT = 22
-LABEL_WIDTH = 210
 
 
 @dataclass
@@ -22,10 +22,11 @@ class Bar:
     label: str
     value: float | None
     text: str
-    x: float
-    y: float
-    width: float
-    height: float
+    # Where a column is drawn (SVG user units); rows are laid out by the table.
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
     target: float | None = None
     target_text: str = ""
     target_pos: float | None = None  # y of the target mark
@@ -46,7 +47,7 @@ class GridLine:
 
 @dataclass
 class Chart:
-    kind: str  # "columns" or "rows"
+    kind: str  # "columns" (drawn in SVG) or "rows" (a table of bars)
     width: int
     height: int
     bars: list = field(default_factory=list)
@@ -55,6 +56,7 @@ class Chart:
     has_target: bool = False
     left: int = LEFT
     right_edge: int = WIDTH - RIGHT
+    top: float = 0  # the value at a full bar (rows)
     baseline: float = 0
 
     @property
@@ -125,33 +127,16 @@ def columns(points, *, percent: bool = False) -> Chart:
 
 
 def rows(points, *, percent: bool = True, href=None) -> Chart:
-    """Horizontal bars, one per unit, as many as there are units (compliance per commune)."""
+    """A bar per unit, in rows (compliance per commune), each linking to the unit's page."""
     top = 100 if percent else _nice_max(max([p.value or 0 for p in points] + [1]))
-    height = TOP + ROW_HEIGHT * max(len(points), 1) + 24
-    chart = Chart(kind="rows", width=WIDTH, height=height, percent=percent, left=LABEL_WIDTH)
-    inner_w = WIDTH - LABEL_WIDTH - RIGHT - 44
-    chart.baseline = TOP + ROW_HEIGHT * len(points)
-    for i in range(5):
-        value = top * i / 4
-        chart.grid.append(GridLine(LABEL_WIDTH + inner_w * i / 4, _text(value, percent)))
-    for n, point in enumerate(points):
-        value = point.value or 0
-        width = inner_w * min(value, top) / top
-        y = TOP + n * ROW_HEIGHT + 3
+    chart = Chart(kind="rows", width=WIDTH, height=0, percent=percent, top=top)
+    for point in points:
         chart.bars.append(
             Bar(
                 label=point.label,
                 value=point.value,
                 text=_text(point.value, percent),
-                x=LABEL_WIDTH,
-                y=y,
-                width=width,
-                height=ROW_HEIGHT - 6,
                 href=href(point) if href and point.unit_pk else "",
-                label_x=LABEL_WIDTH - 6,
-                label_y=y + ROW_HEIGHT / 2,
-                text_x=LABEL_WIDTH + width + 4,
-                text_y=y + ROW_HEIGHT / 2,
             )
         )
     return chart

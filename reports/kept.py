@@ -17,6 +17,7 @@ stale to a user who has written anything since (they see their own change), nor 
 """
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import threading
@@ -64,11 +65,32 @@ def _digest(*parts) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+# What a kept body is made with (templates, translations, the code that computes it).
+RELEASE_PARTS = ("templates", "locale", "config", "units", "members", "meetings", "reports")
+RELEASE_SUFFIXES = (".html", ".mo", ".py")
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of this release's templates, translations and code (each file's path, size
+    and time), the same in every server process: bodies kept by another release are not
+    answered, they are computed again."""
+    root = settings.BASE_DIR
+    files = []
+    for part in RELEASE_PARTS:
+        for path in sorted((root / part).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and path.is_file():
+                stat = path.stat()
+                files.append((str(path.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    return _digest(*files)
+
+
 def key_for(user, unit, day, *variant) -> str:
-    """The cache key: unit, day, language, the viewer's scope (links, the members named) and
-    `variant` (what else the body depends on: permissions, the page's query)."""
+    """The cache key: release, unit, day, language, the viewer's scope (links, the members
+    named) and `variant` (what else the body depends on: permissions, the page's query)."""
     scope = scope_for(user)
     return "kept:" + _digest(
+        release(),
         _database(),
         unit.pk,
         day.isoformat(),

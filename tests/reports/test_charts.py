@@ -81,3 +81,11 @@ def test_compliance_chart_has_a_row_per_commune_linking_to_its_dashboard(tree, v
 
     assert reverse("report_dashboard", args=[tree.commune_a.pk]) in chart
     assert reverse("report_dashboard", args=[tree.commune_b.pk]) in chart
+    # One table: a bar (a meter, 0 to 100%) and the figure in each commune's row, not an SVG
+    # and the same figures again in a table beside it.
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", chart)
+    assert len(rows) == 2 and "<svg" not in chart
+    assert all(
+        re.search(r'<meter min="0" max="100" value="[\d.]+"></meter></td><td>[\d,]+%', r)
+        for r in rows
+    )

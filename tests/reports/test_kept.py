@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports import generation, kept
@@ -79,6 +80,31 @@ def test_a_dashboard_is_kept_until_the_data_changes(
         after = dashboard(client, met.commune_a)
     assert figures(after)["met_this_month"] == "1/2"
     assert 'id="kept"' not in after.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dashboard_kept_by_another_release_is_computed_again(
+    met, district_admin, client_for, monkeypatch
+):
+    client = client_for(district_admin)
+    with _time_machine():
+        dashboard(client, met.commune_a)
+        with CaptureQueriesContext(connection) as kept_queries:
+            dashboard(client, met.commune_a)
+        monkeypatch.setattr(kept, "release", lambda: "the next release")
+        with CaptureQueriesContext(connection) as new_release:
+            dashboard(client, met.commune_a)
+    assert len(new_release) > len(kept_queries) + 5  # its figures computed again
+
+
+def test_the_release_fingerprint_follows_the_templates(tmp_path, settings):
+    settings.BASE_DIR = tmp_path
+    template = tmp_path / "templates" / "reports" / "body.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<p>{{ figure }}</p>")
+    before = kept.release.__wrapped__()
+    template.write_text('<p class="figure">{{ figure }}</p>')
+    assert kept.release.__wrapped__() != before
 
 
 @pytest.mark.django_db(transaction=True)
