@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import AttendanceStatus, Meeting, MeetingKind, ThematicPlan
 from meetings.rules import next_quarter, quarter_of
 from units.forms import BootstrapFormMixin, DateInput, NormalizedFormMixin
+from units.models import Officer
 from units.widgets import plain
 
 TASK_ROWS = 3
@@ -105,9 +106,10 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["thematic_plan"].required = False
         if not self.is_bound and not self.instance.pk and "thematic_plan" not in self.initial:
             self.initial["thematic_plan"] = plans.values_list("pk", flat=True).first()
-        self.fields["guest_officers"].queryset = officers
-        if not officers.exists():  # no officer above on record: the free text alone
-            self.fields["guest_officers"].widget = forms.MultipleHiddenInput()
+        if officers is None:  # a post that chose no officer: none to check (see offer_officers)
+            self.fields["guest_officers"].queryset = Officer.objects.none()
+        else:
+            self.offer_officers(officers)
         self.order_fields(
             ["held_on", "kind", "is_model", "topic", "thematic_plan", "place", "chair"]
             + ["recorder", "guest_officers", "guests", "content", "resolution"]
@@ -119,6 +121,12 @@ class MeetingForm(NormalizedFormMixin, BootstrapFormMixin, forms.ModelForm):
             self.initial.setdefault(
                 "guest_officers", [row.officer_id for row in self.instance.guest_rows.all()]
             )
+
+    def offer_officers(self, officers) -> None:
+        """The officers from above the form offers as guests (a queryset)."""
+        self.fields["guest_officers"].queryset = officers
+        if not officers.exists():  # no officer above on record: the free text alone
+            self.fields["guest_officers"].widget = forms.MultipleHiddenInput()
 
     def clean(self):
         cleaned = super().clean()

@@ -77,13 +77,27 @@ def apart_reason_on(member, day: date) -> str:
     return ""
 
 
+# The fields of a member that a meeting's list shows and decides on: reading these alone, the
+# list of a cell is quicker to read and to build.
+ROSTER_FIELDS = (
+    "id",
+    "unit_id",
+    "full_name",
+    "sort_key",
+    "exempt_since",
+    "away_since",
+    "away_until",
+)
+
+
 def cell_members_on(cell: Unit, day: date):
-    """The members placed in `cell` on `day` (placement history) and on the rolls that day."""
+    """The members placed in `cell` on `day` (placement history) and on the rolls that day
+    (their ROSTER_FIELDS)."""
     placed = Placement.objects.on(day).filter(unit=cell).values("member_id")
     return (
         Member.objects.filter(pk__in=placed)
         .filter(on_rolls_q(day))
-        .select_related("unit")
+        .only(*ROSTER_FIELDS)
         .order_by("sort_key", "id")
     )
 

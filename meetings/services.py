@@ -150,11 +150,23 @@ def _set_counts(meeting: Meeting, wanted: dict) -> None:
     meeting.apart_count = sum(1 for *_s, is_apart, _a in wanted.values() if is_apart)
 
 
-def _write_attendance(meeting: Meeting, wanted: dict, existing: dict, by) -> set[int]:
+def _absent(status: str, is_apart: bool) -> bool:
+    """A row that counts in the member's monthly absences (MemberMonth)."""
+    return not is_apart and status != AttendanceStatus.PRESENT
+
+
+def _write_attendance(meeting: Meeting, wanted: dict, existing: dict, by, *, moved: bool):
     """Bring the meeting's rows in line with `wanted` (see `_attendance_rows`); return the ids
-    of the members on the list. New and changed rows are written in bulk, each with its history
-    row (simple_history's bulk helpers: one query for the rows, one for their history).
+    of the members whose monthly absences may have changed: those with an absence row added,
+    changed or taken away, or, when the meeting `moved` to another month, every member with an
+    absence row at it before or after. New and changed rows are written in bulk, each with its
+    history row (simple_history's bulk helpers: one query for the rows, one for their history).
     """
+    absences = {pk for pk, row in existing.items() if _absent(row.status, row.is_apart)}
+    absences_after = {
+        pk for pk, (status, _r, apart, _a) in wanted.items() if _absent(status, apart)
+    }
+    touched = absences | absences_after if moved else absences ^ absences_after
     created, changed = [], []
     for member_id, (status, reason, is_apart, apart_reason) in wanted.items():
         row = existing.get(member_id)
@@ -170,6 +182,8 @@ def _write_attendance(meeting: Meeting, wanted: dict, existing: dict, by) -> set
             continue
         else:
             changed.append(row)
+            if row.status != status and (member_id in absences or member_id in absences_after):
+                touched.add(member_id)  # excused became unexcused, or the other way
         row.status, row.reason = status, reason
         row.is_apart, row.apart_reason = is_apart, apart_reason
         row.normalize_text_fields()  # what save() does, bulk writes skip it
@@ -177,7 +191,7 @@ def _write_attendance(meeting: Meeting, wanted: dict, existing: dict, by) -> set
         bulk_create_with_history(created, Attendance, default_user=by)
     if changed:
         bulk_update_with_history(changed, Attendance, ATTENDANCE_FIELDS, default_user=by)
-    return set(wanted) | set(existing)
+    return touched
 
 
 def _write_guests(meeting: Meeting, officers, offered_ids: set[int], by, *, new: bool) -> None:
@@ -340,7 +354,7 @@ def member_months_for(computed: dict) -> list[MemberMonth]:
 
 def _refresh_rollups(cell_id: int, member_ids, months) -> None:
     """Every stored figure a meeting feeds, for the months it touched: the cell's monthly
-    rollups and its members' monthly absences."""
+    rollups, and the monthly absences of `member_ids` (those whose absences may have changed)."""
     for month in {month_start(m) for m in months}:
         rollup_refresh(cell_id=cell_id, month=month)
     member_months_refresh(member_ids=member_ids, months=months)
@@ -405,18 +419,21 @@ def meeting_save(
     _set_counts(meeting, wanted)
     meeting._history_user = by
     meeting.save()
-    listed = _write_attendance(meeting, wanted, existing, by)
+    moved = old_month is not None and old_month != month_start(meeting.held_on)
+    touched = _write_attendance(meeting, wanted, existing, by, moved=moved)
     if guest_officers is not None:
-        if officers_on_day is None:
-            officers_on_day = guest_officers_on(cell, meeting.held_on)
-        offered = {o.pk for o in officers_on_day}
+        offered = set()
+        if guest_officers:  # chosen among the officers above on the day
+            if officers_on_day is None:
+                officers_on_day = guest_officers_on(cell, meeting.held_on)
+            offered = {o.pk for o in officers_on_day}
         _write_guests(meeting, guest_officers, offered, by, new=new)
     for task in tasks:
         item = Task(meeting=meeting, member=task.member, text=task.text, due_on=task.due_on)
         item._history_user = by
         item.save()
     months = {month_start(meeting.held_on)} | ({old_month} if old_month else set())
-    _refresh_rollups(cell.pk, listed, months)
+    _refresh_rollups(cell.pk, touched, months)
     return meeting
 
 

@@ -99,8 +99,12 @@ def _meeting_form(request, cell, meeting=None):
     if meeting is not None:
         rows = {a.member_id: (a.status, a.reason) for a in meeting.attendance.all()}
     list_changed = data is not None and data.get("roster") != signature
-    officers = selectors.guest_officers_on(cell, day)
-    officers_on_day = list(officers)  # read once: the form's check and the save use it
+    # The officers above the cell who may be chosen as guests: to show the form, and to check
+    # the guests posted. A post with none has nothing to check: read if the form comes back.
+    officers = officers_on_day = None
+    if data is None or data.getlist("guest_officers"):
+        officers = selectors.guest_officers_on(cell, day)
+        officers_on_day = list(officers)  # read once: the form's check and the save use it
     form = MeetingForm(
         data,
         instance=meeting,
@@ -173,6 +177,8 @@ def _meeting_form(request, cell, meeting=None):
                 },
             )
             return redirect(saved)
+    if officers is None:
+        form.offer_officers(selectors.guest_officers_on(cell, day))
     context = {
         "cell": cell,
         "meeting": meeting,

@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from meetings import services
-from meetings.models import Attendance, AttendanceStatus, Meeting, MonthlyRollup, Task
+from meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MemberMonth,
+    MonthlyRollup,
+    Task,
+)
 from meetings.services import STALE_MESSAGE, recompute_rollups
 from tests.meetings.factories import DAY, form_data, log_meeting, members_in
 
@@ -103,9 +110,18 @@ def test_stored_figures_agree_with_a_recount_after_saves_edits_and_deletes(
     UNEXCUSED, EXCUSED = AttendanceStatus.UNEXCUSED, AttendanceStatus.EXCUSED
     log_meeting(tree.cell_a1, secretary_a, date(2026, 2, 3))
     poor = log_meeting(tree.cell_a1, secretary_a, date(2026, 2, 20), absent={twenty[0]: UNEXCUSED})
-    log_meeting(
+    thematic = log_meeting(
         tree.cell_a1, secretary_a, DAY, kind="thematic", topic="Chuyển đổi số",
         absent={m: EXCUSED for m in twenty[:4]},
+    )  # fmt: skip
+    services.meeting_save(  # excused -> unexcused, excused -> present, present -> excused
+        cell=tree.cell_a1, by=secretary_a, meeting=thematic, version=thematic.version,
+        fields={"held_on": DAY, "kind": "thematic", "topic": "Chuyển đổi số", "is_model": False},
+        attendance={
+            twenty[0].pk: (UNEXCUSED, ""), twenty[1].pk: (AttendanceStatus.PRESENT, ""),
+            twenty[2].pk: (EXCUSED, "Ốm"), twenty[3].pk: (EXCUSED, "Ốm"),
+            twenty[5].pk: (EXCUSED, "Đi nương"),
+        },
     )  # fmt: skip
     moved = log_meeting(tree.cell_a1, secretary_a, date(2026, 1, 9), absent={twenty[1]: EXCUSED})
     services.meeting_save(
@@ -118,7 +134,16 @@ def test_stored_figures_agree_with_a_recount_after_saves_edits_and_deletes(
     assert recompute_rollups(fix=False) == []
     march = MonthlyRollup.objects.get(unit=tree.cell_a1, month=date(2026, 3, 1))
     assert (march.meetings, march.regular, march.thematic, march.good_quality) == (2, 1, 1, 0)
-    assert (march.expected, march.present, march.excused, march.unexcused) == (40, 35, 4, 1)
+    assert (march.expected, march.present, march.excused, march.unexcused) == (40, 35, 3, 2)
+    absences = {
+        m.member_id: (m.absences, m.unexcused)
+        for m in MemberMonth.objects.filter(month=date(2026, 3, 1))
+    }
+    assert absences == {
+        twenty[0].pk: (1, 1), twenty[1].pk: (1, 1), twenty[2].pk: (1, 0),
+        twenty[3].pk: (1, 0), twenty[5].pk: (1, 0),
+    }  # fmt: skip
+    assert not MemberMonth.objects.filter(month=date(2026, 1, 1)).exists()
     assert not MonthlyRollup.objects.filter(month=date(2026, 1, 1)).exists()
 
 

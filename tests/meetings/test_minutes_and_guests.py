@@ -110,6 +110,32 @@ def test_the_form_offers_the_officers_of_the_committees_above(
     assert f'value="{officers["own cell"].pk}"' not in select
 
 
+def test_a_post_refused_without_guests_still_offers_the_officers_above(
+    tree, secretary_a, client_for, officers
+):
+    members = list(tree.cell_a1.members.all())
+    data = form_data(DAY, members, kind="thematic")  # no topic: refused
+    page = client_for(secretary_a).post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
+    assert page.status_code == 200 and not Meeting.objects.exists()
+    select = page.content.decode().split('name="guest_officers"')[1].split("</select>")[0]
+    assert f'value="{officers["commune"].pk}"' in select
+    assert f'value="{officers["district"].pk}"' in select
+
+
+def test_an_edit_posted_without_guests_removes_the_listed_ones(
+    tree, secretary_a, client_for, officers
+):
+    members = list(tree.cell_a1.members.all())
+    data = form_data(DAY, members)
+    data["guest_officers"] = [officers["commune"].pk]
+    client = client_for(secretary_a)
+    client.post(reverse("meeting_create", args=[tree.cell_a1.pk]), data)
+    meeting = Meeting.objects.get()
+    data = form_data(DAY, members, version=meeting.version, meeting=meeting)
+    client.post(reverse("meeting_edit", args=[meeting.pk]), data)
+    assert not meeting.guest_officers.exists()
+
+
 def test_guest_officers_and_free_text_are_both_saved_and_shown(
     tree, secretary_a, client_for, officers
 ):
