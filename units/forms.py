@@ -150,7 +150,8 @@ class VillageForm(EditTokenMixin, NormalizedFormMixin, BootstrapFormMixin, forms
 class AsOfForm(forms.Form):
     """The "as of" date of the tree and unit pages (today when empty)."""
 
-    as_of = forms.DateField(label=_("figures as of"), required=False, widget=DateInput())
+    # Written in Python (units.widgets): the form is on every dashboard, board and tree page.
+    as_of = forms.DateField(label=_("figures as of"), required=False, widget=plain(DateInput()))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
