@@ -19,6 +19,7 @@ from bench.runner.budgets import verdicts
 from bench.runner.pages import PER_PAGE, pages
 from bench.runner.server import ROOT, log
 from bench.runner.stats import summary
+from config import gunicorn as gunicorn_settings
 
 OUT = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -38,8 +39,8 @@ def parse(argv):
     for name in FULL:
         parser.add_argument(f"--{name}", type=int)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, help="gunicorn's (default config/gunicorn.py's)")
+    parser.add_argument("--threads", type=int, help="gunicorn's (default config/gunicorn.py's)")
     parser.add_argument("--no-scale-down", action="store_true", help="skip the 1/10 tree")
     parser.add_argument(
         "--no-data-checks", action="store_true", help="generate_scale --no-check (faster)"
@@ -391,8 +392,8 @@ def main(argv=None) -> int:
             "commit": commit,
             "dirty": dirty,
             "quick": args.quick,
-            "workers": args.workers,
-            "threads": args.threads,
+            "workers": args.workers or gunicorn_settings.workers,
+            "threads": args.threads or gunicorn_settings.threads,
         },
         "sizes": [],
         "figures": {},

@@ -108,31 +108,29 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn on loopback with gthread workers; stopped by its own process id."""
+    """gunicorn on loopback with chibo's settings (config/gunicorn.py), `workers` and `threads`
+    as given (None: those settings'); stopped by its own process id."""
 
-    def __init__(self, env: dict, *, workers: int, threads: int, log_path: Path):
+    def __init__(self, env: dict, *, workers: int | None, threads: int | None, log_path: Path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_file = open(log_path, "w")  # noqa: SIM115 (closed in stop)
+        sizes = [
+            *(["--workers", str(workers)] if workers else []),
+            *(["--threads", str(threads)] if threads else []),
+        ]
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "config.wsgi",
+                "--config",
+                str(ROOT / "config" / "gunicorn.py"),
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
+                *sizes,
+                # The whole register's download (one of the load test's users) takes seconds.
                 "--timeout",
                 "120",
-                # Longer than a simulated user's think time, as a reverse proxy keeps its
-                # connections: otherwise a request may go out on a connection the server is
-                # just closing, and fail for the client (requests does not resend a POST).
-                "--keep-alive",
-                "30",
             ],
             cwd=ROOT,
             env=env,
