@@ -127,18 +127,29 @@ def meeting_days(count: int, founded_on: str | None) -> list[date]:
 
 
 def measure_http(
-    base: str, config: dict, password: str, quick: bool, problems: list, forget=lambda: None
+    base: str,
+    config: dict,
+    password: str,
+    quick: bool,
+    problems: list,
+    forget=lambda: None,
+    slots: int = 1,
+    speeds: list | None = None,
 ):
     """Every response-time budget: (timings table, figures, signed-in sessions). A part that
     breaks is told in `problems` and the others still run. `forget()` removes the server's kept
-    dashboards."""
+    dashboards. `slots`: the server's processes × threads, each warmed up before the timings
+    (its first requests compile templates and open a database connection). The machine's
+    speed before each part goes into `speeds`."""
     targets, personas = config["targets"], config["personas"]
     sessions = {
         key: client.login(base, p, p.get("password") or password) for key, p in personas.items()
     }
     urls = {page: (persona, url) for page, persona, url in pages(targets)}
     n, warm = (60, 10) if quick else (200, 20)
+    warm = max(warm, 3 * slots)  # requests go to whichever thread is free: several each
     timings, figures = {}, {}
+    speeds = [] if speeds is None else speeds
 
     def url_of(page):
         persona, url = urls[page]
@@ -170,7 +181,7 @@ def measure_http(
         ):
             log(f"{ours} and {admin}, side by side")
             (sa, ua), (sb, ub) = url_of(ours), url_of(admin)
-            a, b = client.side_by_side(sa, ua, sb, ub, count=n // 2, warmup=warm // 2)
+            a, b = client.side_by_side(sa, ua, sb, ub, count=n // 2, warmup=warm)
             timings[ours] = summary(a)
             timings[admin] = summary(b)
             figures[f"members_{key}_p95"] = timings[ours]["p95"]
@@ -178,16 +189,29 @@ def measure_http(
 
     def meetings():
         log("saving meetings")
-        days = meeting_days(12 if quick else 40, targets.get("cell_founded_on"))
+        *days, warm_day = meeting_days((12 if quick else 40) + 1, targets.get("cell_founded_on"))
         secretary = sessions["secretary"]
+        # Warm-up: extra meetings on one more day (each server thread's first writes).
+        for _ in range(2 * slots):
+            client.save_meeting(secretary, base, targets["cell_id"], warm_day)
         saves = [client.save_meeting(secretary, base, targets["cell_id"], d) for d in days]
-        # The first two (a new process's first writes) are warm-up.
-        timings[f"saving a meeting ({len(days) - 2} new, one a month)"] = summary(saves[2:])
-        figures["meeting_save_p95"] = summary(saves[2:])["p95"]
+        timings[f"saving a meeting ({len(days)} new, one a month)"] = summary(saves)
+        figures["meeting_save_p95"] = summary(saves)["p95"]
 
     for part in (dashboard, member_lists, meetings):
+        speeds.append((part.__name__, cpu_speed()))
         attempt(part.__name__, part, problems)
     return timings, figures, sessions
+
+
+def cpu_speed() -> float:
+    """Milliseconds for a fixed loop of pure Python: this machine's speed at that moment (on a
+    shared virtual machine it varies by tens of percent from one minute to the next)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i % 7
+    return (time.perf_counter() - started) * 1000
 
 
 def attempt(name: str, part, problems: list):
@@ -458,6 +482,7 @@ def main(argv=None) -> int:
         )
         try:
             gunicorn.wait_ready()
+            speeds = []
             timings, figures, sessions = measure_http(
                 gunicorn.base,
                 config,
@@ -465,6 +490,12 @@ def main(argv=None) -> int:
                 args.quick,
                 problems,
                 forget=lambda: server.forget_dashboards(db),
+                slots=results["run"]["workers"] * results["run"]["threads"],
+                speeds=speeds,
+            )
+            results["notes"].append(
+                "the machine's speed before each part (a fixed loop of pure Python, ms; lower is "
+                "faster): " + ", ".join(f"{name} {ms:,.0f}" for name, ms in speeds)
             )
             results["timings"].update(timings)
             results["figures"].update(figures)
