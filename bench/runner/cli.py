@@ -407,7 +407,7 @@ def main(argv=None) -> int:
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
     sizes = sizes_of(args)
     small_sizes = scaled_down(sizes)
-    commit, dirty = server.git_state()
+    commit, dirty = server.git_state(Path(args.results))
     results = {
         "machine": server.machine(),
         "run": {

@@ -189,13 +189,17 @@ def machine() -> dict:
     }
 
 
-def git_state() -> tuple[str, bool]:
+def git_state(results: Path | None = None) -> tuple[str, bool]:
+    """The commit measured, and whether anything but the results file (`results`, which the
+    runner itself rewrites) differs from it."""
     commit = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    dirty = bool(
-        subprocess.run(
-            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-    )
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.splitlines()
+    own = None
+    if results is not None and results.resolve().is_relative_to(ROOT):
+        own = str(results.resolve().relative_to(ROOT))
+    dirty = any(line[3:].strip() != own for line in status if line.strip())
     return commit or "unknown", dirty
