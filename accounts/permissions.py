@@ -11,7 +11,6 @@ fields ask on every request.
 - The permission set is kept under a version that any change of a user's groups or permissions,
   of a group's permissions, or of a group or permission itself moves on, again once the change
   is committed: the next request reads the new set.
-
 - The two-factor device a session was confirmed with (django-otp reads it on every request) is
   kept under a version that any save or deletion of a device moves on, in the same way: a
   device removed no longer confirms any session at the next request.
@@ -43,25 +42,38 @@ def _move_on(key: str = VERSION_KEY) -> None:
     cache.set(key, time.time_ns(), None)
 
 
+def _changed(key: str) -> None:
+    """What is kept under `key`'s version is read again: now, and once the change is committed
+    (a request between the two may have kept it as it was before)."""
+    _move_on(key)
+    transaction.on_commit(lambda: _move_on(key))
+
+
+def _kept(key: str, read):
+    """The value kept under `key`, or `read()` kept there (None is not kept)."""
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        if value is not None:
+            cache.set(key, value, KEEP_SECONDS)
+    return value
+
+
 def _user_version_key(pk) -> str:
     return f"chibo:user-version:{pk}"
 
 
 def user_changed(instance, **kwargs) -> None:
     """A user was saved or deleted: their row is read again at their next request."""
-    key = _user_version_key(instance.pk)
-    _move_on(key)
-    transaction.on_commit(lambda: _move_on(key))
+    _changed(_user_version_key(instance.pk))
 
 
 def changed(update_fields=None, **kwargs) -> None:
-    """Permissions may have changed: every kept set is read again, now and once the change is
-    committed (a request between the two may have kept the set as it was before). Signing in
-    (a user saved with its last_login alone) changes none."""
+    """Permissions may have changed: every kept set is read again. Signing in (a user saved
+    with its last_login alone) changes none."""
     if update_fields is not None and set(update_fields) == {"last_login"}:
         return
-    _move_on()
-    transaction.on_commit(_move_on)
+    _changed(VERSION_KEY)
 
 
 DEVICES_VERSION_KEY = "chibo:otp-devices-version"
@@ -69,45 +81,33 @@ DEVICES_VERSION_KEY = "chibo:otp-devices-version"
 
 def devices_changed(**kwargs) -> None:
     """A two-factor device was saved or deleted: every kept device is read again."""
-    _move_on(DEVICES_VERSION_KEY)
-    transaction.on_commit(lambda: _move_on(DEVICES_VERSION_KEY))
+    _changed(DEVICES_VERSION_KEY)
 
 
 class CachedOTPMiddleware(OTPMiddleware):
     """django-otp's middleware, the session's device read from the cache (see above)."""
 
     def _device_from_persistent_id(self, persistent_id: str):
+        read = super()._device_from_persistent_id
         key = f"chibo:otp-device:{persistent_id}:{_version(DEVICES_VERSION_KEY)}"
-        device = cache.get(key)
-        if device is None:
-            device = super()._device_from_persistent_id(persistent_id)
-            if device is None:
-                return None
-            cache.set(key, device, KEEP_SECONDS)
-        return device
+        return _kept(key, lambda: read(persistent_id))
 
 
 class CachedPermissionsBackend(ModelBackend):
     def get_user(self, user_id):
-        key = f"chibo:user:{user_id}:{_version(_user_version_key(user_id))}"
-        user = cache.get(key)
-        if user is None:
-            user = super().get_user(user_id)  # None: no such user, or one that is not active
-            if user is None:
-                return None
-            cache.set(key, user, KEEP_SECONDS)
-        return user if self.user_can_authenticate(user) else None
+        read = super().get_user  # None: no such user, or one that is not active
+        user = _kept(
+            f"chibo:user:{user_id}:{_version(_user_version_key(user_id))}", lambda: read(user_id)
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
+            read = super().get_all_permissions
             key = f"chibo:permissions:{user_obj.pk}:{_version()}"
-            kept = cache.get(key)
-            if kept is None:
-                kept = super().get_all_permissions(user_obj)
-                cache.set(key, kept, KEEP_SECONDS)
-            user_obj._perm_cache = kept
+            user_obj._perm_cache = _kept(key, lambda: read(user_obj))
         return user_obj._perm_cache
 
 

@@ -26,6 +26,8 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 FULL = {"members": 100_000, "cells": 3_000, "communes": 120, "years": 5}
 # The load tests' first seconds, not counted in their response times (bench/locustfile.py).
 WARMUP_SECONDS = 30
+# The personas' password (bench_prepare's and the generator's).
+PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-Password-2026!")
 QUICK = {"members": 6_000, "cells": 200, "communes": 10, "years": 2}
 
 
@@ -264,12 +266,11 @@ def locust_config(base: str, sessions: dict, config: dict) -> dict:
     """What the locustfile reads: the personas' cookies, and the secretaries', each signed in
     (a password only) for a cell of their own."""
     personas = config["personas"]
-    password = os.environ.get("BENCH_PASSWORD", "bench-Password-2026!")
     secretaries = []
     for secretary in config["secretaries"]:
         name = secretary["username"].removeprefix("bench-")
         session = sessions.get(name) or client.login(
-            base, {**personas.get(name, {}), **secretary}, secretary["password"] or password
+            base, {**personas.get(name, {}), **secretary}, secretary["password"] or PASSWORD
         )
         secretaries.append({**secretary, "cookies": dict(session.cookies)})
     return {
@@ -403,7 +404,6 @@ def load_tests(base: str, sessions: dict, config: dict, args) -> tuple[list[str]
 def main(argv=None) -> int:
     args = parse(argv if argv is not None else sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
-    password = os.environ.get("BENCH_PASSWORD", "bench-Password-2026!")
     stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
     sizes = sizes_of(args)
     small_sizes = scaled_down(sizes)
@@ -486,7 +486,7 @@ def main(argv=None) -> int:
             timings, figures, sessions = measure_http(
                 gunicorn.base,
                 config,
-                password,
+                PASSWORD,
                 args.quick,
                 problems,
                 forget=lambda: server.forget_dashboards(db),
